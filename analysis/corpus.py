@@ -1,0 +1,168 @@
+"""Load a corpus of articles laid out as ``<dir>/articles.csv`` + ``<dir>/articles/*.txt``.
+
+``articles.csv`` has one row per article. Required columns: ``article_id``
+(unique), ``file`` (path of the raw text, relative to the corpus folder, which
+it may not leave) and ``outlet``. Optional columns — ``title``, ``author``,
+``published`` (ISO date ``YYYY-MM-DD``), ``published_basis``, ``event`` and
+``sha256`` (hex digest of the raw file; checked when given) — are carried
+through and filled with empty strings when absent.
+
+Raw texts are decoded as UTF-8 with no newline translation, so every offset a
+measure reports indexes ``text`` exactly as it is stored on disk.
+
+Every problem raises :class:`CorpusError` naming the file (and the CSV line
+where there is one) and the problem. Nothing is skipped silently: a corpus
+either loads whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+
+METADATA_FILE = "articles.csv"
+REQUIRED_COLUMNS = ("article_id", "file", "outlet")
+OPTIONAL_COLUMNS = ("title", "author", "published", "published_basis", "event", "sha256")
+#: Column order of the returned table.
+COLUMNS = ("article_id", "outlet", "title", "author", "published", "published_basis",
+           "event", "file", "sha256", "text")
+
+
+class CorpusError(ValueError):
+    """A corpus file is missing, unreadable or malformed.
+
+    ``path`` is the offending file, ``line`` the 1-based line of ``articles.csv``
+    where that applies, ``problem`` a short description.
+    """
+
+    def __init__(self, path: Path | str, problem: str, line: int | None = None):
+        self.path = Path(path)
+        self.line = line
+        self.problem = problem
+        where = f"{self.path}" + (f", line {line}" if line is not None else "")
+        super().__init__(f"{where}: {problem}")
+
+
+def load_corpus(path: Path | str | None = None) -> pd.DataFrame:
+    """Read the corpus in folder ``path`` (default: the study's ``data/``).
+
+    Returns one row per article with the columns in :data:`COLUMNS`; ``text``
+    is the raw page text, byte-for-byte as stored (decoded as UTF-8).
+    """
+    folder = Path(path) if path is not None else paths.data_dir()
+    meta = folder / METADATA_FILE
+    if not folder.is_dir():
+        raise CorpusError(folder, "corpus folder does not exist")
+    records = _read_metadata(meta)
+    seen: dict[str, int] = {}
+    for line, rec in records:
+        aid = rec["article_id"]
+        if aid in seen:
+            raise CorpusError(meta, f"duplicate article_id {aid!r} (first on line {seen[aid]})", line)
+        seen[aid] = line
+        rec["text"] = _read_text(folder, rec, meta, line)
+    rows = [rec for _, rec in records]
+    return pd.DataFrame(rows, columns=list(COLUMNS)).astype({c: "string" for c in COLUMNS})
+
+
+def _read_metadata(meta: Path) -> list[tuple[int, dict]]:
+    if not meta.is_file():
+        raise CorpusError(meta, "metadata file is missing")
+    try:
+        raw = meta.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise CorpusError(meta, f"cannot read metadata file ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise CorpusError(meta, f"not UTF-8 text (invalid byte at position {exc.start})") from exc
+    reader = csv.reader(raw.splitlines(keepends=True), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CorpusError(meta, "metadata file is empty", 1) from None
+    except csv.Error as exc:
+        raise CorpusError(meta, f"malformed CSV ({exc})", 1) from exc
+    header = [h.strip() for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise CorpusError(meta, f"missing column(s) {', '.join(missing)}; header is {header}", 1)
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise CorpusError(meta, f"column(s) named twice: {', '.join(dupes)}", 1)
+    records = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise CorpusError(meta, f"expected {len(header)} fields, found {len(row)} "
+                                        "(truncated or malformed row)", line)
+            rec = {c: "" for c in COLUMNS}
+            rec.update({h: v.strip() for h, v in zip(header, row) if h in COLUMNS})
+            for col in REQUIRED_COLUMNS:
+                if not rec[col]:
+                    raise CorpusError(meta, f"empty {col}", line)
+            if rec["published"]:
+                try:
+                    _dt.date.fromisoformat(rec["published"])
+                except ValueError:
+                    raise CorpusError(meta, f"published {rec['published']!r} is not an ISO date "
+                                            "(YYYY-MM-DD)", line) from None
+            records.append((line, rec))
+    except csv.Error as exc:
+        raise CorpusError(meta, f"malformed CSV ({exc})", reader.line_num) from exc
+    if not records:
+        raise CorpusError(meta, "no articles listed")
+    return records
+
+
+def _read_text(folder: Path, rec: dict, meta: Path, line: int) -> str:
+    rel = Path(rec["file"])
+    target = (folder / rel).resolve()
+    if rel.is_absolute() or not target.is_relative_to(folder.resolve()):
+        raise CorpusError(meta, f"file {rec['file']!r} lies outside the corpus folder", line)
+    if not target.is_file():
+        raise CorpusError(target, f"article file is missing (listed on line {line} of {meta.name})")
+    try:
+        data = target.read_bytes()
+    except OSError as exc:
+        raise CorpusError(target, f"cannot read article file ({exc.strerror or exc})") from exc
+    if rec["sha256"]:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != rec["sha256"].lower():
+            raise CorpusError(target, f"checksum mismatch: sha256 is {digest}, {meta.name} line "
+                                      f"{line} says {rec['sha256']} (was the raw text edited?)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CorpusError(target, "not UTF-8: the file is UTF-16 (it starts with a UTF-16 "
+                                  "byte-order mark); re-encode it as UTF-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(target, f"not UTF-8: invalid byte 0x{data[exc.start]:02x} at byte "
+                                  f"{exc.start} (Latin-1 or another encoding?)") from exc
+    if not text.strip():
+        raise CorpusError(target, "empty text")
+    return text
+
+
+def describe(corpus: pd.DataFrame) -> pd.DataFrame:
+    """One row per article: metadata plus the size of the raw page.
+
+    ``raw_chars`` counts every character of the stored text, ``raw_words``
+    whitespace-separated tokens, ``lines`` / ``nonblank_lines`` newline-separated
+    lines. These describe the whole page, site chrome included; see
+    :mod:`analysis.boilerplate` for the article body alone.
+    """
+    text = corpus["text"].astype(str)
+    out = corpus[["article_id", "outlet", "published", "event", "title"]].copy()
+    out["raw_chars"] = text.str.len().astype(int)
+    out["raw_words"] = text.str.split().str.len().astype(int)
+    out["lines"] = text.map(lambda t: len(t.splitlines())).astype(int)
+    out["nonblank_lines"] = text.map(lambda t: sum(1 for ln in t.splitlines() if ln.strip())).astype(int)
+    return out.reset_index(drop=True)

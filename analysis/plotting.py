@@ -1,0 +1,75 @@
+"""Saving figures reproducibly: PNG + SVG + the CSV behind them, byte-identical on re-runs.
+
+Matplotlib stamps a creation date into SVG/PDF and salts SVG element ids with a
+random hash; both are fixed here so that running ``make figures`` twice gives
+identical files. Files are written to a temporary name and renamed, so a crash
+never leaves a half-written figure.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+
+#: Fixed metadata: no dates, no version strings that change between runs.
+_SVG_METADATA = {"Date": None, "Creator": None}
+_PNG_METADATA = {"Software": None}
+STYLE = {
+    "svg.hashsalt": "framing-study",
+    "svg.fonttype": "none",
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def use_style() -> None:
+    """Apply the study's matplotlib settings (call once at the top of a notebook)."""
+    import matplotlib
+
+    matplotlib.rcParams.update(STYLE)
+
+
+def _atomic_write(target: Path, write) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_table(table: pd.DataFrame, path: Path) -> Path:
+    """Write ``table`` as CSV (LF line ends, no index) atomically."""
+    _atomic_write(Path(path), lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
+    return Path(path)
+
+
+def save_figure(fig, name: str, data: pd.DataFrame | None = None, folder: Path | None = None) -> dict:
+    """Save ``fig`` as ``<name>.png`` and ``<name>.svg`` (+ ``<name>.csv`` from ``data``).
+
+    ``folder`` defaults to :func:`analysis.paths.figures_dir`. Returns the paths written.
+    """
+    import matplotlib
+
+    folder = Path(folder) if folder is not None else paths.figures_dir()
+    out = {}
+    with matplotlib.rc_context(STYLE):
+        for ext, meta in (("png", _PNG_METADATA), ("svg", _SVG_METADATA)):
+            target = folder / f"{name}.{ext}"
+            _atomic_write(target, lambda tmp, ext=ext, meta=meta:
+                          fig.savefig(tmp, format=ext, metadata=meta, bbox_inches="tight"))
+            out[ext] = target
+    if data is not None:
+        out["csv"] = save_table(data, folder / f"{name}.csv")
+    return out

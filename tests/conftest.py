@@ -1,0 +1,45 @@
+"""Shared fixtures. The network is off for every test (see pyproject's addopts)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from analysis import corpus as corpus_mod
+from analysis import paths
+
+
+@pytest.fixture(scope="session")
+def seed_corpus():
+    return corpus_mod.load_corpus()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The external development sets; tests needing them skip when absent."""
+    folder = paths.shared_data_dir()
+    if not folder.is_dir():
+        pytest.skip(f"external development data not found at {folder} "
+                    "(set FRAMING_SHARED_DATA to its folder)")
+    return folder
+
+
+def write_corpus(folder: Path, articles: dict[str, bytes], extra: dict[str, dict] | None = None,
+                 header=("article_id", "file", "outlet", "published", "event", "sha256")) -> Path:
+    """Write a small corpus in the data-folder layout; returns the folder."""
+    (folder / "articles").mkdir(parents=True, exist_ok=True)
+    rows = []
+    for aid, data in articles.items():
+        (folder / "articles" / f"{aid}.txt").write_bytes(data)
+        row = {"article_id": aid, "file": f"articles/{aid}.txt", "outlet": f"Outlet {aid}",
+               "published": "2015-10-21", "event": "e1", "sha256": hashlib.sha256(data).hexdigest()}
+        row.update((extra or {}).get(aid, {}))
+        rows.append(row)
+    with open(folder / "articles.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(header), extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return folder
