@@ -21,7 +21,10 @@ from pathlib import Path
 import nbformat
 
 #: Run in each kernel before the notebook's first cell, then removed from the output.
+#: urllib3 probes for IPv6 by opening a socket when imported; importing it before the
+#: guard keeps that harmless probe from printing a blocked-socket warning.
 OFFLINE_GUARD = (
+    "import urllib3  # noqa: F401\n"
     "import pytest_socket as _ps\n"
     "_ps.disable_socket(allow_unix_socket=True)\n"
     "del _ps"

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+import urllib3  # noqa: F401  (imported before sockets are disabled: it probes IPv6 at import)
 
 from analysis import corpus as corpus_mod
 from analysis import paths
