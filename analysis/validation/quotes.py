@@ -1,0 +1,274 @@
+"""Validating :mod:`analysis.quotes` against the seed gold and PolNeAR's development split.
+
+Matching (both sets): a predicted quotation matches a gold one when the
+characters they share cover at least half of the gold content; matching is
+one-to-one, greedy by overlap. A quotation interrupted by its attribution
+("…," she said. "…") is one attribution in PolNeAR (discontinuous content) and
+two rows in our output sharing an ``attribution`` id, so rows are grouped by
+attribution before matching. The speaker of a matched quotation is right when
+the predicted speaker span overlaps the gold source span — or, on the seeds,
+when the canonical actor agrees (a resolved pronoun counts).
+
+PolNeAR (Newell, Margolin & Ruths 2018) annotates every attribution — source,
+cue, content — in political news. It has no direct/indirect flag; a gold
+attribution counts as *direct* when its content, stripped of trailing
+punctuation, opens and closes with a quotation mark. Dev articles with several
+annotators' files are scored on one file each (the first annotator id in sort
+order), so no article counts twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import boilerplate as bp
+from analysis import quotes as q
+from analysis.validation import PRF, devset_dir, read_gold
+
+NAME = "polnear"
+_QUOTE_CHARS = "\"“”«»"
+
+
+def _spans_len(spans) -> int:
+    return sum(e - s for s, e in spans)
+
+
+def _overlap(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+def match(gold: list[dict], pred: list[dict], min_share: float = 0.5) -> list[tuple[int, int]]:
+    """One-to-one matches (gold index, pred index) where pred covers ≥ min_share of gold content."""
+    pairs = []
+    for gi, g in enumerate(gold):
+        need = min_share * _spans_len(g["content"])
+        for pi, p in enumerate(pred):
+            ov = _overlap(g["content"], p["content"])
+            if ov > 0 and ov >= need:
+                pairs.append((ov, gi, pi))
+    used_g, used_p, out = set(), set(), []
+    for ov, gi, pi in sorted(pairs, key=lambda t: -t[0]):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            out.append((gi, pi))
+    return out
+
+
+def group_predictions(quotes: pd.DataFrame, kinds=("direct", "indirect"), merge: bool = True) -> list[dict]:
+    """Rows of :func:`analysis.quotes.extract_quotes` grouped into attributions.
+
+    Direct rows sharing an attribution id merge (a quotation split by its
+    attribution). When both kinds are scored, a direct fragment lying inside an
+    indirect quotation of the same attribution is part of it, not a second one.
+    """
+    sub = quotes[quotes["kind"].isin(kinds)]
+    groups: dict[tuple, dict] = {}
+    for r in sub.itertuples(index=False):
+        key = (r.kind, r.attribution) if (r.attribution and merge) else (r.kind, f"row{r.quote_id}")
+        g = groups.setdefault(key, {"kind": r.kind, "content": [], "speaker": [], "actor": r.actor})
+        g["content"].append((r.start, r.end))
+        if r.speaker_start >= 0:
+            g["speaker"].append((r.speaker_start, r.speaker_end))
+    out = list(groups.values())
+    if set(kinds) == {"direct", "indirect"}:
+        indirect = [g for g in out if g["kind"] == "indirect"]
+        out = [g for g in out if not (g["kind"] == "direct" and any(
+            _overlap(g["content"], i["content"]) == _spans_len(g["content"]) for i in indirect))]
+    return out
+
+
+def score(gold: list[dict], pred: list[dict]) -> dict:
+    pairs = match(gold, pred)
+    spk = [gi for gi, pi in pairs if gold[gi]["speaker"] and _speaker_right(gold[gi], pred[pi])]
+    with_src = [gi for gi, _ in pairs if gold[gi]["speaker"]]
+    r = PRF(len(pairs), len(pred) - len(pairs), len(gold) - len(pairs)).row()
+    r["speaker_right"] = round(len(spk) / len(with_src), 4) if with_src else float("nan")
+    r["n_matched_with_speaker"] = len(with_src)
+    return r
+
+
+def _speaker_right(g: dict, p: dict) -> bool:
+    if p["speaker"] and _overlap(g["speaker"], p["speaker"]) > 0:
+        return True
+    return bool(g.get("actor")) and g.get("actor") == p.get("actor")
+
+
+# --------------------------------------------------------------------------------------
+# seeds
+# --------------------------------------------------------------------------------------
+
+def seed_gold(kind: str | None = None) -> pd.DataFrame:
+    gold = read_gold("quotes_gold.csv")
+    return gold if kind is None else gold[gold["kind"] == kind]
+
+
+def seed_predictions(corpus: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for row in corpus.itertuples(index=False):
+        qt = q.extract_quotes(bp.body_text(row.text))
+        qt.insert(0, "article_id", row.article_id)
+        parts.append(qt)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _gold_items(gold: pd.DataFrame) -> list[dict]:
+    return [{"content": [(r.start, r.end)],
+             "speaker": [(r.speaker_start, r.speaker_end)] if str(r.speaker_start) not in ("", "-1") else [],
+             "actor": r.actor, "kind": r.kind, "id": r.quote_id}
+            for r in gold.itertuples(index=False)]
+
+
+def score_seeds(corpus: pd.DataFrame, predictions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Direct and all quotations on the seed gold, pooled over the five articles."""
+    pred = seed_predictions(corpus) if predictions is None else predictions
+    gold = seed_gold()
+    gold = gold.assign(speaker_start=pd.to_numeric(gold["speaker_start"], errors="coerce").fillna(-1).astype(int),
+                       speaker_end=pd.to_numeric(gold["speaker_end"], errors="coerce").fillna(-1).astype(int))
+    rows = []
+    for label, kinds in (("direct", ("direct",)), ("all", ("direct", "indirect"))):
+        tot = {"tp": 0, "fp": 0, "fn": 0, "spk": 0, "n_spk": 0}
+        for aid in corpus["article_id"]:
+            g = gold[(gold["article_id"] == aid) & gold["kind"].isin(kinds)]
+            g_items = _gold_direct_merged(g) if label == "direct" else _gold_all(g)
+            # the seed gold keeps a quotation split by its attribution as two rows, so do we
+            p_items = group_predictions(pred[pred["article_id"] == aid], kinds, merge=False)
+            s = score(g_items, p_items)
+            tot["tp"] += s["n_gold"] * s["recall"]
+            tot["fp"] += s["n_pred"] - s["n_gold"] * s["recall"]
+            tot["fn"] += s["n_gold"] * (1 - s["recall"])
+            tot["spk"] += (s["speaker_right"] * s["n_matched_with_speaker"]) if s["n_matched_with_speaker"] else 0
+            tot["n_spk"] += s["n_matched_with_speaker"]
+        prf = PRF(round(tot["tp"]), round(tot["fp"]), round(tot["fn"]))
+        row = prf.row(system="extract_quotes", quotes=label)
+        row["speaker_right"] = round(tot["spk"] / tot["n_spk"], 4) if tot["n_spk"] else float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _gold_direct_merged(g: pd.DataFrame) -> list[dict]:
+    return _gold_items(g)
+
+
+def _gold_all(g: pd.DataFrame) -> list[dict]:
+    """All gold quotations, a direct fragment inside an indirect one of the same speaker counted once."""
+    items = _gold_items(g)
+    indirect = [i for i in items if i["kind"] == "indirect"]
+    return [i for i in items if not (i["kind"] == "direct" and any(
+        _overlap(i["content"], j["content"]) == _spans_len(i["content"]) for j in indirect))]
+
+
+# --------------------------------------------------------------------------------------
+# PolNeAR
+# --------------------------------------------------------------------------------------
+
+def _parse_spans(field: str) -> list[tuple[int, int]]:
+    out = []
+    for part in field.split(";"):
+        a, b = part.split()
+        out.append((int(a), int(b)))
+    return out
+
+
+def read_ann(path: Path, text: str) -> list[dict]:
+    """Attributions of one brat ``.ann`` file: content, source and cue spans, and ``direct``."""
+    spans: dict[str, tuple[str, list]] = {}
+    rels = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        try:
+            if parts[0].startswith("T"):
+                label, _, locs = parts[1].partition(" ")
+                spans[parts[0]] = (label, _parse_spans(locs))
+            elif parts[0].startswith("E"):
+                rels.append(dict(arg.split(":", 1) for arg in parts[1].split()))
+        except (IndexError, ValueError) as exc:
+            raise ValueError(f"{path}, line {line_no}: malformed brat line {line!r}") from exc
+    out = []
+    for rel in rels:
+        kind = next(iter(rel))
+        if kind not in ("Attribution", "Attribution-no-source") or "Content" not in rel:
+            continue
+        content = spans[rel["Content"]][1]
+        source = spans[rel["Source"]][1] if "Source" in rel and rel["Source"] in spans else []
+        cue = spans[rel["Cue"]][1] if "Cue" in rel and rel["Cue"] in spans else []
+        ctext = " ".join(text[s:e] for s, e in content).strip().rstrip(".,;:!?—– ")
+        direct = len(ctext) > 1 and ctext[0] in _QUOTE_CHARS and ctext[-1] in _QUOTE_CHARS
+        out.append({"content": content, "speaker": source, "cue": cue, "direct": direct, "actor": ""})
+    return out
+
+
+def polnear_dev(root: Path | str | None = None, split: str = "dev") -> list[dict]:
+    """One entry per article: ``name``, ``text``, ``annotator``, ``attributions``."""
+    folder = devset_dir(NAME, root) / split
+    by_article: dict[str, list[Path]] = {}
+    for ann in sorted((folder / "attributions").glob("*.ann")):
+        name, _, annotator = ann.stem.rpartition("_")
+        by_article.setdefault(name, []).append(ann)
+    out = []
+    for name, files in sorted(by_article.items()):
+        tpath = folder / "text" / f"{name}.txt"
+        text = tpath.read_bytes().decode("utf-8")
+        ann = files[0]
+        out.append({"name": name, "text": text, "annotator": ann.stem.rpartition("_")[2],
+                    "attributions": read_ann(ann, text)})
+    return out
+
+
+_BASE_QUOTE = re.compile(r"[\"“]([^\"“”\n]{2,}?)[\"”]")
+_BASE_CUE = re.compile(r"\b(?:said|says|told|according to|added|stated)\b")
+_BASE_NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
+
+
+def baseline_quotes(text: str) -> pd.DataFrame:
+    """A simple baseline: every quoted span is a direct quotation and every sentence with
+    said/says/told/according to is an indirect one; the speaker is the capitalised name
+    nearest the cue."""
+    rows = []
+    for i, m in enumerate(_BASE_QUOTE.finditer(text)):
+        rows.append({"quote_id": f"b{i}", "kind": "direct", "start": m.start(1), "end": m.end(1),
+                     "attribution": 0, "actor": "", "speaker_start": -1, "speaker_end": -1})
+    for j, m in enumerate(re.finditer(r"[^.!?\n]+[.!?]?", text)):
+        sent = m.group()
+        cue = _BASE_CUE.search(sent)
+        if not cue or _BASE_QUOTE.search(sent):
+            continue
+        names = list(_BASE_NAME.finditer(sent))
+        spk = min(names, key=lambda n: abs(n.start() - cue.start())) if names else None
+        rows.append({"quote_id": f"s{j}", "kind": "indirect", "start": m.start(), "end": m.end(),
+                     "attribution": 0, "actor": "",
+                     "speaker_start": m.start() + spk.start() if spk else -1,
+                     "speaker_end": m.start() + spk.end() if spk else -1})
+    return pd.DataFrame(rows, columns=["quote_id", "kind", "start", "end", "attribution", "actor",
+                                       "speaker_start", "speaker_end"])
+
+
+def score_polnear(articles: list[dict]) -> pd.DataFrame:
+    """Direct and all attributions, for extract_quotes and the baseline, in the same run."""
+    rows = []
+    systems = {"extract_quotes": lambda t: q.extract_quotes(t), "baseline": baseline_quotes}
+    for sys_name, fn in systems.items():
+        preds = [fn(a["text"]) for a in articles]
+        for label, kinds in (("direct", ("direct",)), ("all", ("direct", "indirect"))):
+            tp = fp = fn_ = spk = n_spk = 0
+            for art, pred in zip(articles, preds):
+                gold = [g for g in art["attributions"] if label == "all" or g["direct"]]
+                p_items = group_predictions(pred, kinds)
+                pairs = match(gold, p_items)
+                tp += len(pairs)
+                fp += len(p_items) - len(pairs)
+                fn_ += len(gold) - len(pairs)
+                for gi, pi in pairs:
+                    if gold[gi]["speaker"]:
+                        n_spk += 1
+                        spk += _overlap(gold[gi]["speaker"], p_items[pi]["speaker"]) > 0
+            row = PRF(tp, fp, fn_).row(system=sys_name, quotes=label, articles=len(articles))
+            row["speaker_right"] = round(spk / n_spk, 4) if n_spk else float("nan")
+            rows.append(row)
+    return pd.DataFrame(rows)
