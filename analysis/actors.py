@@ -132,6 +132,10 @@ media television tv press newspaper newspapers channel channels journalists jour
 president leader general minister diplomat analyst analysts expert experts scholar official
 businessman man woman men women
 """.split())
+#: Facilities and places: a country or capital *modifying* one of these names its location
+#: (``Damascus airport``); as a possessor it owns it (``Russia's air base``: an actor).
+PLACE_NOUNS = frozenset("airport airports base bases port harbour harbor palace hotel street square "
+                        "suburbs outskirts university institute embassy".split())
 #: Person nouns taking a name after them as a title or epithet (``President Putin``).
 TITLE_WORDS = frozenset("president leader ally minister premier chancellor general commander "
                         "spokesman spokeswoman spokesperson king queen prince emir sheikh "
@@ -656,13 +660,15 @@ def _is_place(p: _Para, comp: _Compiled, c: _Cand) -> bool:
     """Destination / location reading of a country or capital (guideline §4)."""
     text = p.text
     last = p.last_tok(c.end)
+    if re.match(r"[-‐‑–](?:based|born|headquartered|bound)\b", text[c.end:]):
+        return True                # 'the Britain-based monitor': a location
     # noun modifier ('the Kremlin campaign', 'the Moscow military intervention'): actor,
     # unless the head is a place/event noun ('the Syria conflict')
     if not c.poss:
         head = _head_noun(p, c.end)
         if head is not None and head.idx > c.end and head.is_lower and last is not None \
                 and last.dep_ in ("compound", "amod", "nmod"):
-            return head.lower_ in NON_AGENCY_HEADS or head.lemma_.lower() in NON_AGENCY_HEADS
+            return bool({head.lower_, head.lemma_.lower()} & (NON_AGENCY_HEADS | PLACE_NOUNS))
     # a relative clause that makes it act: 'in Turkey, which has sent forces'
     if re.match(r"\s*,?\s*(?:which|that)\s+(?:has|have|had|is|was)?\s*(?!been\b)\w+(?:ed|en|t)\b",
                 text[c.end:]):
@@ -732,6 +738,8 @@ def _det_extend(p: _Para, c: _Cand) -> _Cand:
 def _modifies_next(p: _Para, c: _Cand) -> bool:
     if c.poss:
         return False
+    if re.match(r"[-‐‑–]\w", p.text[c.end:c.end + 2]):
+        return True                # 'Iran-backed', 'the Britain-based monitor'
     last = p.last_tok(c.end)
     head = _head_noun(p, c.end)
     return (head is not None and last is not None and head.idx > c.end and head.is_lower
@@ -923,32 +931,53 @@ def _ner_candidates(p: _Para, comp: _Compiled, taken: list[_Cand],
                       ner_name=e.text)
             organ = _organ_after(p, comp, c, t)
             if organ is not None:
-                out.append(replace(organ, kind="ner"))
+                out.append(replace(organ, kind="ner", ner_name=e.text, actor_type="state"))
             elif e.root.pos_ in ("NOUN", "PROPN") and e.text.endswith("s") and e.root.tag_ in ("NNPS", "NNS"):
                 out.append(_det_extend(p, c))
     return out
 
 
+#: Words that mark an entity as an organisation rather than a person's name.
+_ORG_WORDS = frozenset("council committee ministry agency institute party army front forces news times "
+                       "office university union bank group organization organisation company "
+                       "corporation association league brigade brigades movement".split())
+
+
+def _name_like(name: str) -> bool:
+    words = _norm(name).split()
+    return (2 <= len(words) <= 4 and all(w[:1].isupper() or w.lower() in ("de", "al", "bin", "van",
+                                                                             "von", "al-", "el")
+                                         for w in words)
+            and not any(w.lower() in _ORG_WORDS for w in words))
+
+
 def _assign_adhoc_ids(cands: list[_Cand]) -> None:
-    """Merge ad-hoc actors within one text: case-insensitive, 'the'/honorifics stripped, surname."""
-    full: dict[str, str] = {}        # adhoc id of a full name -> id
-    by_last: dict[str, str] = {}     # last name -> id of the first full name ending in it
-    others: dict[str, str] = {}
+    """Merge ad-hoc actors within one text (one namespace for all entity types).
+
+    Same id when the names agree case-insensitively with ``the`` and honorifics
+    stripped; a later one-word name (``Lavrov``, ``Mr. Lavrov``) or a shorter name
+    ending in the same word (``De Mistura``) joins the earlier full name whose last
+    word it is. An id that is ever a PERSON is typed ``person`` throughout.
+    """
+    seen: dict[str, str] = {}
+    by_last: dict[str, str] = {}
     for c in cands:
         if c.kind != "ner":
             continue
         cid = adhoc_id(c.ner_name)
-        if c.actor_type == "person":
-            words = cid.split("_")
-            if cid in full:
-                c.actor = full[cid]
-            elif words[-1] in by_last:
-                c.actor = by_last[words[-1]]
-            else:
-                c.actor = full.setdefault(cid, cid)
-                by_last.setdefault(words[-1], cid)
+        last = cid.split("_")[-1]
+        if cid in seen:
+            c.actor = seen[cid]
+        elif last in by_last and (len(cid.split("_")) == 1 or c.actor_type == "person"):
+            c.actor = seen.setdefault(cid, by_last[last])
         else:
-            c.actor = others.setdefault(cid, cid)
+            c.actor = seen.setdefault(cid, cid)
+            if len(cid.split("_")) > 1 and (c.actor_type == "person" or _name_like(c.ner_name)):
+                by_last.setdefault(last, cid)
+    persons = {c.actor for c in cands if c.kind == "ner" and c.actor_type == "person"}
+    for c in cands:
+        if c.kind == "ner" and c.actor in persons:
+            c.actor_type = "person"
 
 
 # --------------------------------------------------------------------------- public API
