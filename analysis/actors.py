@@ -185,7 +185,6 @@ GROUP_NOUNS = frozenset("elements groups organizations organisations fighters fo
 PLURAL_TITLES = {"presidents": "president", "leaders": "leader", "prime ministers": "prime minister",
                  "foreign ministers": "foreign minister"}
 NER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
-_NER_TYPE = {"PERSON": "person", "ORG": "organisation", "GPE": "state", "NORP": "collective"}
 #: Entity types inside which a country/capital/adjective is part of another name.
 _CONTAINER_ENTS = frozenset(("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"))
 QUOTE_CHARS = "\"“”'‘’«»"
@@ -480,7 +479,7 @@ def _candidates(p: _Para, comp: _Compiled) -> tuple[list[_Cand], list[tuple[int,
     cands = _merge_possessors(p, cands)
     out = []
     for c in cands:
-        out.extend(_resolve_cand(p, comp, c, cands))
+        out.extend(_resolve_cand(p, comp, c))
     out = _personnel_in_capital(p, comp, out)
     out += _personnel_generic(p, comp, out)
     _place_coordination(p, comp, out)
@@ -547,7 +546,7 @@ def _merge_descriptor_names(p: _Para, cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
-def _resolve_cand(p: _Para, comp: _Compiled, c: _Cand, allc: list[_Cand]) -> list[_Cand]:
+def _resolve_cand(p: _Para, comp: _Compiled, c: _Cand) -> list[_Cand]:
     """Apply the form's rules to one candidate: extend, compose, or drop (actor '')."""
     text = p.text
     if not c.actor:
@@ -626,7 +625,7 @@ def _organ_after(p: _Para, comp: _Compiled, c: _Cand, pos: int) -> _Cand | None:
             label = wl if tmpl is None else tmpl.format(adj=adj)
             out = _Cand(c.start, end, c.actor, label, "organ", poss=_possessive_after(text, end),
                         decided=True, actor_type=c.actor_type)
-            return out if modifier else _left_extend(p, comp, out, organ=True)
+            return out if modifier else _left_extend(p, comp, out)
         if wl in ORGAN_MODIFIERS or (tok is not None and _is_modifier_word(tok)
                                      and wl not in QUANTIFIERS and wl not in comp.adjectives):
             words.append(word)
@@ -747,7 +746,7 @@ def _modifies_next(p: _Para, c: _Cand) -> bool:
             and last.head.i > last.i)
 
 
-def _left_extend(p: _Para, comp: _Compiled, c: _Cand, organ: bool = False) -> _Cand:
+def _left_extend(p: _Para, comp: _Compiled, c: _Cand) -> _Cand:
     """Adjectives (and paired quote marks), then one determiner, join a descriptor/group/organ NP."""
     if _modifies_next(p, c):
         return c
@@ -1062,10 +1061,6 @@ def find_mentions(text: str, quotes: pd.DataFrame | None = None, nlp=None,
     if qtab is None:
         warnings.warn(qnote, stacklevel=2)
     return out
-
-
-#: Leading words a speaker surface may carry that are not part of the actor's name.
-_SPEAKER_LEAD = re.compile(r"^\s*(?:\[|\(|according to\s+|citing\s+)", re.I)
 
 
 @functools.lru_cache(maxsize=4096)

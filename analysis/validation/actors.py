@@ -41,8 +41,6 @@ def match(pred: pd.DataFrame, gold_df: pd.DataFrame) -> pd.DataFrame:
     ``exact``, ``label_ok``.
     """
     rows = []
-    for (aid, actor), g in gold_df.groupby(["article_id", "actor"]):
-        pass
     keys = set(map(tuple, gold_df[["article_id", "actor"]].drop_duplicates().to_numpy())) | \
         set(map(tuple, pred[["article_id", "actor"]].drop_duplicates().to_numpy()))
     for aid, actor in sorted(keys):
