@@ -46,8 +46,10 @@ General rules (guideline §3-§6)
   it is a destination or location: governed by a place preposition (in, from,
   over, of, on, …), by ``to`` after a motion word (flew/trip/visit/return … to),
   the object of *visit*/*tour*, coordinated with such a place
-  (``visit Moscow before Tehran``), a locative apposition (``Latakia, Syria``)
-  or the possessor of a place/event noun (``Syria's war``). A relative clause
+  (``visit Moscow before Tehran``), a locative apposition (``Latakia, Syria``),
+  a dateline (``WASHINGTON —``), ``-based``, the modifier of a facility or
+  topic noun (``a Damascus suburb``, ``the Russia investigation``) or the
+  possessor of a place/event noun (``Syria's war``). A relative clause
   making it act (``in Turkey, which has sent forces``) or subject position
   overrides. As a noun modifier (``the Kremlin campaign``) it is an actor.
 * **Determiners and modifiers:** ``the``/``a``/``an`` join the mention unless
@@ -64,7 +66,9 @@ General rules (guideline §3-§6)
 * **Elliptical coordination:** ``Syrian, Russian presidents`` gives
   ``Syrian`` (→ the Syrian president) and ``Russian presidents``.
 * **Bare designations** (``the regime``, ``the government``) resolve to the
-  registry's focal state (``syria`` for this study); see ``data/actors.md``.
+  registry's focal state (``syria`` for this study; see ``data/actors.md``),
+  unless something else owns them: ``the North Korean regime``, ``the U.S.
+  government`` (composed), ``Assad's regime`` (the person is the mention).
 
 NER fallback
 ------------
@@ -131,11 +135,13 @@ statehood integrity sovereignty history culture language economy society
 media television tv press newspaper newspapers channel channels journalists journalist
 president leader general minister diplomat analyst analysts expert experts scholar official
 businessman man woman men women
+companies company firms firm businesses banks investors
+investigation investigations inquiry probe report question issue file
 """.split())
 #: Facilities and places: a country or capital *modifying* one of these names its location
 #: (``Damascus airport``); as a possessor it owns it (``Russia's air base``: an actor).
 PLACE_NOUNS = frozenset("airport airports base bases port harbour harbor palace hotel street square "
-                        "suburbs outskirts university institute embassy".split())
+                        "suburb suburbs outskirts university institute embassy state".split())
 #: Person nouns taking a name after them as a title or epithet (``President Putin``).
 TITLE_WORDS = frozenset("president leader ally minister premier chancellor general commander "
                         "spokesman spokeswoman spokesperson king queen prince emir sheikh "
@@ -559,6 +565,10 @@ def _resolve_cand(p: _Para, comp: _Compiled, c: _Cand) -> list[_Cand]:
         organ = _organ_after(p, comp, c, c.end + 2)
         if organ is not None:
             return [organ]
+    if c.form == "country" and not c.poss:
+        organ = _organ_after(p, comp, c, c.end, adj=c.label)      # 'the U.S. military'
+        if organ is not None:
+            return [organ]
     if c.form in ("country", "metonym"):
         if _is_place(p, comp, c):
             p.places.append((c.start, c.end))
@@ -571,10 +581,36 @@ def _resolve_cand(p: _Para, comp: _Compiled, c: _Cand) -> list[_Cand]:
             m = re.match(r"\s+(\w+)\b", text[c.end:])
             if m and m.group(1).lower() in GROUP_NOUNS:
                 c = replace(c, end=c.end + m.end())
+        if c.form == "bare" and _foreign_owner(p, comp, c):
+            return [replace(c, actor="")]
         if c.form in ("group", "descriptor", "bare"):
             return [_left_extend(p, comp, c)]
         return [_det_extend(p, c)]
     return [c]
+
+
+def _foreign_owner(p: _Para, comp: _Compiled, c: _Cand) -> bool:
+    """A bare ``regime``/``government`` that another modifier or possessor owns.
+
+    ``the North Korean regime`` (a nationality the registry does not list), ``Assad's
+    regime`` (a person possessor: the person is the mention, guideline §5),
+    ``the Obama administration``: not the focal state. Registry nationalities and
+    countries are composed elsewhere (``the Russian government``).
+    """
+    t = p.first_tok(c.start)
+    k = (t.i - 1) if t is not None else -1
+    doc = p.doc
+    while k >= 0 and (doc[k].is_space or (doc[k].pos_ == "ADJ" and doc[k].is_lower)):
+        k -= 1
+    if k < 0:
+        return False
+    u = doc[k]
+    if u.text in ("'s", "’s"):
+        owner = doc[k - 1] if k >= 1 else None
+        return owner is not None and owner.lower_ not in comp.countries
+    if u.lower_ in comp.adjectives or u.lower_ in comp.countries:
+        return False
+    return u.ent_type_ in ("NORP", "GPE", "PERSON", "ORG") or (u.pos_ == "PROPN" and u.text[:1].isupper())
 
 
 def _title_extend(p: _Para, comp: _Compiled, c: _Cand) -> _Cand:
@@ -606,7 +642,7 @@ def _title_extend(p: _Para, comp: _Compiled, c: _Cand) -> _Cand:
     return replace(c, start=title[0].idx, label=" ".join(words), decided=True)
 
 
-def _organ_after(p: _Para, comp: _Compiled, c: _Cand, pos: int) -> _Cand | None:
+def _organ_after(p: _Para, comp: _Compiled, c: _Cand, pos: int, adj: str | None = None) -> _Cand | None:
     """``<nationality>`` / ``<Country's>`` + modifiers + organ head → one state mention."""
     text = p.text
     words = []
@@ -620,7 +656,7 @@ def _organ_after(p: _Para, comp: _Compiled, c: _Cand, pos: int) -> _Cand | None:
                 return None               # 'Russian military operations': adjective, not the head
             end = pos + w.end(1)
             modifier = nxt is not None and nxt.pos_ == "NOUN" and nxt.is_lower and not _possessive_after(text, end)
-            adj = comp.adjective_of.get(c.actor, text[c.start:c.end].lower())
+            adj = adj or comp.adjective_of.get(c.actor, text[c.start:c.end].lower())
             tmpl = ORGAN_HEADS[wl]
             label = wl if tmpl is None else tmpl.format(adj=adj)
             out = _Cand(c.start, end, c.actor, label, "organ", poss=_possessive_after(text, end),
@@ -661,6 +697,12 @@ def _is_place(p: _Para, comp: _Compiled, c: _Cand) -> bool:
     last = p.last_tok(c.end)
     if re.match(r"[-‐‑–](?:based|born|headquartered|bound)\b", text[c.end:]):
         return True                # 'the Britain-based monitor': a location
+    if not text[:c.start].strip() and re.match(r"\s*(?:,[^—–\n]{0,30})?\s*(?:[—–]|-\s|\((?:AP|Reuters|AFP)\))",
+                                               text[c.end:]):
+        return True                # dateline: 'WASHINGTON —', 'Moscow (AP) -'
+    if re.match(r"\s+state\b", text[c.end:]) and c.form == "metonym":
+        return True                # 'Washington state'
+
     # noun modifier ('the Kremlin campaign', 'the Moscow military intervention'): actor,
     # unless the head is a place/event noun ('the Syria conflict')
     if not c.poss:

@@ -93,6 +93,23 @@ def test_kremlin_says_and_relative_clause_make_places_act():
     assert got == [("Turkey", "turkey", "turkey")]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("They attacked Assad's regime.", [("Assad", "assad", "assad")]),  # person possessor only
+    ("A U.S. government shutdown began.", [("U.S. government", "united_states", "government")]),
+    ("WASHINGTON — The senators met.", []),                        # dateline
+    ("He led the Russia investigation.", []),                      # topic, not agency
+    ("Shells hit a Damascus suburb.", []),                         # location
+])
+def test_general_rules_beyond_the_seeds(text, expected):
+    assert pairs(text) == expected
+
+
+def test_a_foreign_regime_is_not_the_focal_state():
+    got = pairs("The North Korean regime said so.")
+    assert got == [("The North Korean regime", "north_korean", "regime")]      # NER ad-hoc, not syria
+    assert pairs("The North Korean regime said so.", ner=False) == []
+
+
 def test_the_regime_and_the_rebels():
     got = pairs("The regime has lost ground to the rebels and other opposition groups.")
     assert got == [("The regime", "syria", "regime"), ("the rebels", "syrian_opposition", "rebels"),
