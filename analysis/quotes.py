@@ -30,6 +30,7 @@ article too). Content offsets exclude the quotation marks.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import re
@@ -42,8 +43,14 @@ from analysis.nlp import load_nlp
 from analysis.sentences import paragraphs
 
 REPORTING_VERBS_FILE = "reporting_verbs.csv"
+ATTRIBUTION_CUES_FILE = "attribution_cues.csv"
+#: A verb from the PolNeAR-derived cue list counts when annotators marked it as a cue in at
+#: least this share of its uses (scripts/build_cue_lexicon.py); with a clausal complement only.
+DERIVED_MIN_SHARE = 0.5
+#: … and with a plain object ("criticized the plan") when at least this share.
+DERIVED_OBJECT_MIN_SHARE = 0.7
 
-COLUMNS = ["quote_id", "kind", "start", "end", "text", "cue", "cue_start", "cue_end",
+COLUMNS = ["quote_id", "kind", "fragment", "start", "end", "text", "cue", "cue_start", "cue_end",
            "speaker", "speaker_start", "speaker_end", "actor", "speaker_type", "channel",
            "channel_start", "channel_end", "resolved_from", "attribution", "paragraph", "sentence"]
 SCARE_COLUMNS = ["start", "end", "text", "inside_quote", "paragraph"]
@@ -89,8 +96,21 @@ def reporting_verbs() -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=1)
+def attribution_cues() -> pd.DataFrame:
+    """Cue verbs derived from PolNeAR's training split, with how often each was a cue."""
+    table = pd.read_csv(paths.package_data(ATTRIBUTION_CUES_FILE))
+    return table[table["cue_share"] >= DERIVED_MIN_SHARE]
+
+
+@functools.lru_cache(maxsize=1)
 def _verb_lemmas() -> frozenset[str]:
-    return frozenset(reporting_verbs()["lemma"])
+    return frozenset(reporting_verbs()["lemma"]) | frozenset(attribution_cues()["lemma"])
+
+
+@functools.lru_cache(maxsize=1)
+def _object_lemmas() -> frozenset[str]:
+    derived = attribution_cues()
+    return frozenset(_OBJECT_VERBS) | frozenset(derived.loc[derived["cue_share"] >= DERIVED_OBJECT_MIN_SHARE, "lemma"])
 
 
 # --------------------------------------------------------------------------------------
@@ -149,7 +169,9 @@ def quotation_spans(text: str) -> list[_Span]:
                 continue
             opening = ch in OPEN_DOUBLE or (ch == '"' and _is_open_straight(text, i))
             if current is None:
-                if opening or ch == '"':
+                # some outlets open with a closing-shaped mark (”Text…”): accept it when it
+                # stands before a word
+                if opening or ch == '"' or _is_open_straight(text, i):
                     current = _Span(i + 1, e, i, None, para.paragraph)
             elif not opening or ch in CLOSE_DOUBLE or ch == '"':
                 current.end = i
@@ -203,6 +225,9 @@ class _Parsed:
     docs: list            # (paragraph row, doc)
     sents: list           # (paragraph no, sentence no, start, end, span)
     tokens: list          # (start, end, token, sentence no)
+    doc_start: dict = field(default_factory=dict)   # id(doc) -> offset of its paragraph
+    sent_starts: list = field(default_factory=list)
+    tok_starts: list = field(default_factory=list)
 
 
 def _parse(text: str, nlp=None) -> _Parsed:
@@ -216,14 +241,12 @@ def _parse(text: str, nlp=None) -> _Parsed:
             sents.append((para.paragraph, k, para.start + sent.start_char, para.start + sent.end_char, sent))
             for tok in sent:
                 tokens.append((para.start + tok.idx, para.start + tok.idx + len(tok.text), tok, k))
-    return _Parsed(text, docs, sents, tokens)
+    return _Parsed(text, docs, sents, tokens, {id(doc): para.start for para, doc in docs},
+                   [s[2] for s in sents], [t[0] for t in tokens])
 
 
 def _offset(parsed: _Parsed, tok) -> int:
-    for para, doc in parsed.docs:
-        if tok.doc is doc:
-            return para.start + tok.idx
-    raise ValueError("token not in parsed docs")
+    return parsed.doc_start[id(tok.doc)] + tok.idx
 
 
 def _tok_span(parsed: _Parsed, toks) -> tuple[int, int, str]:
@@ -236,9 +259,9 @@ def _tok_span(parsed: _Parsed, toks) -> tuple[int, int, str]:
 
 
 def _sentence_of(parsed: _Parsed, offset: int):
-    for item in parsed.sents:
-        if item[2] <= offset < item[3]:
-            return item
+    i = bisect.bisect_right(parsed.sent_starts, offset) - 1
+    if i >= 0 and parsed.sents[i][2] <= offset < parsed.sents[i][3]:
+        return parsed.sents[i]
     return None
 
 
@@ -326,7 +349,7 @@ def _subject(tok):
         return agent[0]
     # a coordinated or participial verb takes its governor's subject:
     # "Putin thanked … and added …", "Russia launched strikes, saying …"
-    if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
+    if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
         return _subject(tok.head)
     return None
 
@@ -418,7 +441,7 @@ def _speaker_type(surface: str, extra: str, context: str, actor_type: str | None
     low = surface.lower()
     words = low.split()
     head_l = head.lemma_.lower() if head is not None else (words[-1] if words else "")
-    has_propn = head is not None and any(t.pos_ == "PROPN" for t in head.subtree if t in head.doc)
+    has_propn = head is not None and any(t.pos_ == "PROPN" for t in head.subtree)
     if head is not None and head.text.lower() in _COLLECTIVE_HEADS:
         return "collective"
     if _EXPERT_RE.search(low) or _EXPERT_RE.search(extra):
@@ -437,6 +460,7 @@ def _speaker_type(surface: str, extra: str, context: str, actor_type: str | None
     return "other"
 
 
+@functools.lru_cache(maxsize=4096)
 def _resolve_actor(surface: str):
     try:
         from analysis.actors import registry, resolve
@@ -468,8 +492,10 @@ def _is_scare(parsed: _Parsed, text: str, start: int, end: int) -> bool:
     if not words or len(words) > SCARE_MAX_WORDS or re.search(r"[.!?,;:]$", content.strip()):
         return False
     # the token right after the closing mark
-    after = [t for (s, e, t, k) in parsed.tokens if s > end][:2]
-    inner = [t for (s, e, t, k) in parsed.tokens if start <= s < end]
+    lo = bisect.bisect_left(parsed.tok_starts, start)
+    hi = bisect.bisect_left(parsed.tok_starts, end)
+    inner = [t[2] for t in parsed.tokens[lo:hi]]
+    after = [t[2] for t in parsed.tokens[hi:hi + 3] if t[0] > end][:2]
     if not after or not inner:
         return False
     nxt = after[0] if after[0].text not in CLOSE_DOUBLE + '"’\'' else (after[1] if len(after) > 1 else None)
@@ -478,7 +504,7 @@ def _is_scare(parsed: _Parsed, text: str, start: int, end: int) -> bool:
     last = inner[-1]
     # an attributive modifier: the quoted word(s) modify the following noun
     return nxt.pos_ in ("NOUN", "PROPN") and last.pos_ in ("ADJ", "NOUN", "PROPN", "VERB") and (
-        last.head is nxt or last.head.head is nxt or last.dep_ in ("amod", "compound", "nmod"))
+        last.head.i == nxt.i or last.head.head.i == nxt.i or last.dep_ in ("amod", "compound", "nmod"))
 
 
 def extract_quotes(text: str, nlp=None) -> pd.DataFrame:
@@ -527,7 +553,7 @@ def _extract_uncached(text: str, nlp):
                     scare_rows.append((a, b, text[a:b], "direct", sp.paragraph))
 
     def in_direct(off: int) -> bool:
-        return any(d.open_mark <= off <= (d.close_mark if d.close_mark is not None else d.end) for d in direct)
+        return _in_spans(direct, off)
 
     records = []
     # a paragraph ending "Reuters reports:" introduces the next paragraph as a quotation
@@ -542,16 +568,27 @@ def _extract_uncached(text: str, nlp):
                 direct.append(block)
                 records.append(("direct", nxt.start, nxt.end, att, nxt.paragraph))
                 break
+    direct.sort(key=lambda d: d.open_mark)
     # direct quotations
     prev_att = None
     prev_para = None
+    prev_end = -1
     for sp in [d for d in direct if d.close_mark is not None or d.open_mark != d.start]:
         att = _attribute(parsed, sp.start, sp.end, in_direct)
         if att is None and prev_att is not None and prev_para is not None and sp.paragraph - prev_para <= 1:
-            att = prev_att  # a quotation paragraph following an attributed one continues its speaker
+            cue_at = _offset(parsed, att_cue) if (att_cue := prev_att.cue[0] if prev_att.cue else None) else -1
+            if sp.paragraph == prev_para and prev_end <= cue_at < sp.open_mark:
+                att = prev_att  # "“A,” she said. “B.”": one act of speaking, split by its attribution
+            else:  # a quotation following an attributed one continues its speaker
+                att = _Attribution(prev_att.cue, prev_att.speaker, prev_att.channel, prev_att.extra,
+                                   prev_att.head)
+        if att is None and len(text[sp.start:sp.end].split()) <= SCARE_MAX_WORDS:
+            # a short quoted term nobody is reported to have said: a scare quote
+            scare_rows.append((sp.start, sp.end, text[sp.start:sp.end], "", sp.paragraph))
+            continue
         records.append(("direct", sp.start, sp.end, att, sp.paragraph))
         if att is not None:
-            prev_att, prev_para = att, sp.paragraph
+            prev_att, prev_para, prev_end = att, sp.paragraph, sp.end
     # indirect quotations
     for para_no, k, s_start, s_end, sent in parsed.sents:
         for tok in _cue_verbs(sent):
@@ -569,7 +606,8 @@ def _extract_uncached(text: str, nlp):
             if att is None or not att.speaker:
                 continue
             records.append(("indirect", c_start, c_end, att, para_no))
-    return _to_table(parsed, records), pd.DataFrame(scare_rows, columns=SCARE_COLUMNS)
+    scare = pd.DataFrame(sorted(scare_rows), columns=SCARE_COLUMNS)
+    return _to_table(parsed, records), scare
 
 
 #: Verbs whose report is an infinitive ("officials claim to have flown …").
@@ -580,20 +618,35 @@ _STANCE_NOUNS = {"position", "view", "belief", "claim", "assertion", "argument",
 _OBJECT_VERBS = {"praise", "criticize", "criticise", "accuse", "condemn", "blame", "call"}
 
 
+def _in_spans(spans: list, off: int) -> bool:
+    """Whether ``off`` lies within a quotation (marks included); spans sorted by opening mark."""
+    starts = [d.open_mark for d in spans]
+    i = bisect.bisect_right(starts, off) - 1
+    # spans do not nest, but a block span may be appended late: check the neighbours
+    for d in spans[max(0, i - 1):i + 1]:
+        if d.open_mark <= off <= (d.close_mark if d.close_mark is not None else d.end):
+            return True
+    return False
+
+
 def _indirect_content(tok) -> list:
     """The reported part of a reporting verb: its clausal complement; an infinitive for
     claim-type verbs; the object (or its "for" phrase) for evaluative verbs; for
     "according to", the rest of the clause."""
     lemma = tok.lemma_.lower()
     if lemma == "accord":
+        # the clause "according to X" modifies: its governing verb
         root = tok.head
-        while root.head is not root and root.dep_ not in ("ROOT",):
+        while root.pos_ not in ("VERB", "AUX") and root.head.i != root.i:
             root = root.head
         if root.lemma_.lower() in _verb_lemmas() and _subject(root) is not None:
             return []  # "According to X, Y said …": X is Y's channel, reported once with Y
         skip = set(tok.subtree)
         toks = [t for t in root.subtree if t not in skip]
-        return _trim(toks)
+        toks = _trim(toks)
+        while toks and toks[0].tag_ in ("WDT", "WP"):  # "which according to X has …"
+            toks.pop(0)
+        return toks
     comps = [c for c in tok.children if c.dep_ == "ccomp"]
     if lemma in _EVIDENCE_VERBS:  # "SANA showed a photograph of Putin smiling" reports nothing
         comps = [c for c in comps if c.tag_ not in ("VBG", "VBN") or any(a.dep_ == "aux" for a in c.children)]
@@ -610,7 +663,7 @@ def _indirect_content(tok) -> list:
         return toks if len(toks) >= 3 else []
     if not comps and lemma in _XCOMP_VERBS:
         comps = [c for c in tok.children if c.dep_ == "xcomp"]
-    if not comps and lemma in _OBJECT_VERBS:
+    if not comps and lemma in _object_lemmas():
         fors = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"
                 for g in c.children if g.dep_ in ("pcomp", "pobj")]
         objs = [c for c in tok.children if c.dep_ in ("dobj", "oprd", "xcomp")]
@@ -672,7 +725,8 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
             att_ids.setdefault(key, len(att_ids) + 1)
         sent = _sentence_of(parsed, start)
         rows.append({
-            "kind": kind, "start": start, "end": end, "text": text[start:end],
+            "kind": kind, "fragment": kind == "direct" and _is_fragment(parsed, start, att),
+            "start": start, "end": end, "text": text[start:end],
             "cue": cue[2], "cue_start": cue[0], "cue_end": cue[1],
             "speaker": speaker[2], "speaker_start": speaker[0], "speaker_end": speaker[1],
             "actor": actor or "", "speaker_type": stype or ("other" if att is not None else ""),
@@ -684,6 +738,29 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "quote_id"])
     out.insert(0, "quote_id", [f"q{i + 1:03d}" for i in range(len(out))])
     return out
+
+
+def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
+    """A direct quotation is a fragment when words other than its attribution precede it
+    in its sentence ("called the plan a “disaster”"), as opposed to a quotation that
+    stands as a sentence or follows "X said:" / "X said," / "X said"."""
+    sent = _sentence_of(parsed, start)
+    if sent is None:
+        return False
+    before = [t for t in sent[4] if _offset(parsed, t) < start - 1]
+    before = [t for t in before if not t.is_punct and not t.is_space]
+    if not before:
+        return False
+    prefix = parsed.text[sent[2]:start - 1].rstrip()
+    if prefix.endswith((":", ",")) and att is not None:
+        return False
+    if att is not None:
+        own = {t.i for t in att.cue} | {t.i for t in att.speaker}
+        rest = [t for t in before if t.i not in own and t.lower_ not in ("that", "and", "but", "as")]
+        if not rest or all(t.dep_ in ("advmod", "npadvmod", "prep", "pobj", "det", "amod", "compound")
+                           and _offset(parsed, t) < _offset(parsed, att.cue[0]) for t in rest):
+            return False
+    return True
 
 
 def _resolve_pronoun(parsed: _Parsed, offset: int, pronoun: str, speakers_so_far):

@@ -31,6 +31,7 @@ from analysis.validation import PRF, devset_dir, read_gold
 
 NAME = "polnear"
 _QUOTE_CHARS = "\"“”«»"
+_BRAT_ID = re.compile(r"^(?:[TERAN]\d+|#\d*)\t")
 
 
 def _spans_len(spans) -> int:
@@ -59,7 +60,8 @@ def match(gold: list[dict], pred: list[dict], min_share: float = 0.5) -> list[tu
     return out
 
 
-def group_predictions(quotes: pd.DataFrame, kinds=("direct", "indirect"), merge: bool = True) -> list[dict]:
+def group_predictions(quotes: pd.DataFrame, kinds=("direct", "indirect"), merge: bool = True,
+                      fragments: bool = False) -> list[dict]:
     """Rows of :func:`analysis.quotes.extract_quotes` grouped into attributions.
 
     Direct rows sharing an attribution id merge (a quotation split by its
@@ -67,6 +69,8 @@ def group_predictions(quotes: pd.DataFrame, kinds=("direct", "indirect"), merge:
     indirect quotation of the same attribution is part of it, not a second one.
     """
     sub = quotes[quotes["kind"].isin(kinds)]
+    if not fragments and kinds == ("direct",) and "fragment" in sub:
+        sub = sub[~sub["fragment"].astype(bool)]  # pure direct quotations only
     groups: dict[tuple, dict] = {}
     for r in sub.itertuples(index=False):
         key = (r.kind, r.attribution) if (r.attribution and merge) else (r.kind, f"row{r.quote_id}")
@@ -75,11 +79,15 @@ def group_predictions(quotes: pd.DataFrame, kinds=("direct", "indirect"), merge:
         if r.speaker_start >= 0:
             g["speaker"].append((r.speaker_start, r.speaker_end))
     out = list(groups.values())
-    if set(kinds) == {"direct", "indirect"}:
-        indirect = [g for g in out if g["kind"] == "indirect"]
-        out = [g for g in out if not (g["kind"] == "direct" and any(
-            _overlap(g["content"], i["content"]) == _spans_len(g["content"]) for i in indirect))]
-    return out
+    if fragments and kinds == ("direct",):
+        return out
+    # a direct fragment inside an indirect quotation is part of that (mixed) quotation:
+    # it is neither a second attribution nor a pure direct one
+    indirect = [g for g in groups.values() if g["kind"] == "indirect"]
+    if not indirect and "indirect" not in kinds:
+        indirect = [{"content": [(r.start, r.end)]} for r in quotes[quotes["kind"] == "indirect"].itertuples()]
+    return [g for g in out if not (g["kind"] == "direct" and any(
+        _overlap(g["content"], i["content"]) == _spans_len(g["content"]) for i in indirect))]
 
 
 def score(gold: list[dict], pred: list[dict]) -> dict:
@@ -136,7 +144,8 @@ def score_seeds(corpus: pd.DataFrame, predictions: pd.DataFrame | None = None) -
             g = gold[(gold["article_id"] == aid) & gold["kind"].isin(kinds)]
             g_items = _gold_direct_merged(g) if label == "direct" else _gold_all(g)
             # the seed gold keeps a quotation split by its attribution as two rows, so do we
-            p_items = group_predictions(pred[pred["article_id"] == aid], kinds, merge=False)
+            # and its direct rows include fragments inside reported speech
+            p_items = group_predictions(pred[pred["article_id"] == aid], kinds, merge=False, fragments=True)
             s = score(g_items, p_items)
             tot["tp"] += s["n_gold"] * s["recall"]
             tot["fp"] += s["n_pred"] - s["n_gold"] * s["recall"]
@@ -182,6 +191,8 @@ def read_ann(path: Path, text: str) -> list[dict]:
         if not line.strip():
             continue
         parts = line.split("\t")
+        if not _BRAT_ID.match(line):
+            continue  # continuation of a span text that contained a line break
         try:
             if parts[0].startswith("T"):
                 label, _, locs = parts[1].partition(" ")
