@@ -108,6 +108,11 @@ def _verb_lemmas() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _curated_lemmas() -> frozenset[str]:
+    return frozenset(reporting_verbs()["lemma"])
+
+
+@functools.lru_cache(maxsize=1)
 def _object_lemmas() -> frozenset[str]:
     derived = attribution_cues()
     return frozenset(_OBJECT_VERBS) | frozenset(derived.loc[derived["cue_share"] >= DERIVED_OBJECT_MIN_SHARE, "lemma"])
@@ -228,6 +233,14 @@ class _Parsed:
     doc_start: dict = field(default_factory=dict)   # id(doc) -> offset of its paragraph
     sent_starts: list = field(default_factory=list)
     tok_starts: list = field(default_factory=list)
+    attributions: dict = field(default_factory=dict)  # (id(doc), token index) -> _Attribution
+
+    def attribution(self, tok):
+        """One attribution object per cue token, so quotations sharing a cue share it."""
+        key = (id(tok.doc), tok.i)
+        if key not in self.attributions:
+            self.attributions[key] = _attribution_from_verb(tok)
+        return self.attributions[key]
 
 
 def _parse(text: str, nlp=None) -> _Parsed:
@@ -405,14 +418,16 @@ def _attribute(parsed: _Parsed, start: int, end: int, inside) -> _Attribution | 
             off = _offset(parsed, tok)
             if inside(off):
                 continue
-            att = _attribution_from_verb(tok)
+            att = parsed.attribution(tok)
             if att is None or not att.speaker:
                 continue
             s0, _, _ = _tok_span(parsed, att.speaker)
             if start <= s0 < end:
                 continue
             dist = off - end if off >= end else start - off
-            candidates.append((dist, att))
+            # a curated speech verb beats a corpus-derived cue ("…,” Tester said, referring to X)
+            derived = tok.lemma_.lower() not in _curated_lemmas() and tok.lemma_.lower() != "accord"
+            candidates.append(((derived, dist), att))
         if candidates:
             break
     if not candidates:
@@ -562,7 +577,7 @@ def _extract_uncached(text: str, nlp):
             continue
         last = list(doc.sents)[-1]
         for tok in _cue_verbs(last):
-            att = _attribution_from_verb(tok)
+            att = parsed.attribution(tok)
             if att is not None and att.speaker:
                 block = _Span(nxt.start, nxt.end, nxt.start, None, nxt.paragraph)
                 direct.append(block)
@@ -602,7 +617,7 @@ def _extract_uncached(text: str, nlp):
             # skip complements that are wholly a direct quotation
             if any(d.open_mark <= c_start and c_end <= (d.close_mark or d.end) + 1 for d in direct):
                 continue
-            att = _attribution_from_verb(tok)
+            att = parsed.attribution(tok)
             if att is None or not att.speaker:
                 continue
             records.append(("indirect", c_start, c_end, att, para_no))
