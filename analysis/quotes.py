@@ -51,7 +51,7 @@ DERIVED_MIN_SHARE = 0.5
 DERIVED_OBJECT_MIN_SHARE = 0.7
 
 COLUMNS = ["quote_id", "kind", "fragment", "start", "end", "text", "cue", "cue_start", "cue_end",
-           "speaker", "speaker_start", "speaker_end", "actor", "speaker_type", "channel",
+           "cue_lemma", "speaker", "speaker_start", "speaker_end", "actor", "speaker_type", "channel",
            "channel_start", "channel_end", "resolved_from", "attribution", "paragraph", "sentence"]
 SCARE_COLUMNS = ["start", "end", "text", "inside_quote", "paragraph"]
 SPEAKER_TYPES = ("official", "state_media", "other_media", "expert", "anonymous", "collective", "other")
@@ -78,7 +78,7 @@ _OFFICIAL_RE = re.compile(r"\b(?:president|minister|ministry|spokes(?:man|woman|
                           r"prime minister|chancellor|king|congressman|congresswoman|"
                           r"representative|administration|campaign|department|pentagon|police|"
                           r"army|military)\b", re.I)
-_MEDIA_RE = re.compile(r"\b(?:news|times|post|tv|television|channel|agency|reuters|associated press|"
+_MEDIA_RE = re.compile(r"\b(?:news|media|times|post|tv|television|channel|agency|reuters|associated press|"
                        r"ap|afp|bbc|cnn|journal|newspaper|magazine|radio|broadcaster|daily|"
                        r"gazette|tribune|herald|interfax|tass|sana|ria)\b", re.I)
 _COLLECTIVE_HEADS = {"critics", "many", "some", "others", "people", "russians", "americans",
@@ -291,6 +291,8 @@ def _speaker_tokens(head) -> list:
                 break
             keep.extend(child.subtree)
         elif child.dep_ in ("cc", "conj") and head.dep_ in ("nsubj", "nsubjpass"):
+            if any(t.text == "," for t in head.doc[head.i:child.i]):
+                continue  # "X, president of Y, and a backer of Z": an apposition, not a second speaker
             if child.dep_ == "conj":
                 keep.extend(_speaker_tokens(child))
             else:
@@ -298,6 +300,10 @@ def _speaker_tokens(head) -> list:
         elif child.dep_ == "case":
             keep.append(child)
     toks = sorted(set(keep), key=lambda t: t.i)
+    # the phrase does not reach back over a comma ("…Vladimir Putin, Syrian and Russian media")
+    commas = [t.i for t in toks if t.text == "," and t.i < head.i]
+    if commas:
+        toks = [t for t in toks if t.i > commas[-1]]
     # drop a trailing possessive or punctuation
     while toks and toks[-1].dep_ in ("case", "punct"):
         toks.pop()
@@ -353,6 +359,11 @@ _SOURCE_NOUNS = {"poll", "polls", "survey", "surveys", "report", "reports", "stu
                  "analysts", "experts", "officials", "sources", "investigation", "investigators"}
 
 
+#: "according to the rules / the plan" means compliance, not a source.
+_COMPLIANCE_NOUNS = {"rule", "law", "regulation", "plan", "schedule", "custom", "tradition",
+                     "protocol", "agreement", "term", "procedure", "guideline", "script"}
+
+
 def _subject(tok):
     subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subj:
@@ -372,8 +383,8 @@ def _attribution_from_verb(tok) -> _Attribution | None:
     if lemma == "accord":  # "according to X"
         to = tok.nbor()
         pobj = [c for c in to.children if c.dep_ == "pobj"]
-        if not pobj:
-            return None
+        if not pobj or pobj[0].lemma_.lower() in _COMPLIANCE_NOUNS:
+            return None  # "according to the rules" is compliance, not attribution
         h = _speaker_head(pobj[0])
         return _Attribution([tok, to], _speaker_tokens(h), [], _appositive(h), h)
     if lemma == "say" and tok.dep_ == "pcomp" and tok.head.text.lower() == "as":
@@ -743,6 +754,7 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
             "kind": kind, "fragment": kind == "direct" and _is_fragment(parsed, start, att),
             "start": start, "end": end, "text": text[start:end],
             "cue": cue[2], "cue_start": cue[0], "cue_end": cue[1],
+            "cue_lemma": _cue_lemma(att),
             "speaker": speaker[2], "speaker_start": speaker[0], "speaker_end": speaker[1],
             "actor": actor or "", "speaker_type": stype or ("other" if att is not None else ""),
             "channel": channel[2], "channel_start": channel[0], "channel_end": channel[1],
@@ -753,6 +765,19 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "quote_id"])
     out.insert(0, "quote_id", [f"q{i + 1:03d}" for i in range(len(out))])
     return out
+
+
+def _cue_lemma(att) -> str:
+    """The reporting verb's lemma ("say", "claim", "according to"), for counting verbs."""
+    if att is None or not att.cue:
+        return ""
+    for t in att.cue:
+        lemma = t.lemma_.lower()
+        if lemma == "accord":
+            return "according to"
+        if lemma in _verb_lemmas():
+            return lemma
+    return att.cue[0].lemma_.lower()
 
 
 def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
@@ -795,3 +820,85 @@ def _resolve_pronoun(parsed: _Parsed, offset: int, pronoun: str, speakers_so_far
             actor, atype, default = _resolve_actor(best[1])
             return (best[0], best[1], actor or _slug(best[1]), default or "other")
     return None
+
+
+# --------------------------------------------------------------------------------------
+# per corpus: quotations of every article, and the speaker ledger
+# --------------------------------------------------------------------------------------
+
+def corpus_quotes(corpus: pd.DataFrame, segments: pd.DataFrame | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Quotations and scare quotes of every article's body (offsets into the raw text).
+
+    Returns ``(quotes, scare, bodies)``: the two tables with ``article_id`` and
+    ``outlet`` first, and each article's body text (for :func:`speaker_ledger`).
+    ``segments`` is :func:`analysis.boilerplate.segment_corpus` output (computed
+    when not given).
+    """
+    from analysis import boilerplate as bp
+
+    seg = bp.segment_corpus(corpus) if segments is None else segments
+    q_parts, s_parts, bodies = [], [], {}
+    for row in corpus.itertuples(index=False):
+        body = bp.body_text(row.text, seg[seg["article_id"] == row.article_id])
+        bodies[row.article_id] = body
+        qt, sc = _extract(body)
+        for part, store in ((qt, q_parts), (sc, s_parts)):
+            part.insert(0, "outlet", row.outlet)
+            part.insert(0, "article_id", row.article_id)
+            store.append(part)
+    return pd.concat(q_parts, ignore_index=True), pd.concat(s_parts, ignore_index=True), bodies
+
+
+def _covered_words(text: str, spans) -> int:
+    """Words in the union of ``spans`` (so nested fragments are not counted twice)."""
+    merged = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return sum(len(text[s:e].split()) for s, e in merged)
+
+
+def speaker_ledger(quotes: pd.DataFrame, bodies: dict[str, str]) -> pd.DataFrame:
+    """Per outlet and speaker (canonical actor): how much space each source gets.
+
+    Columns: ``outlet``, ``article_id``, ``actor``, ``speaker_type``, ``quotes``
+    (rows), ``direct``, ``indirect``, ``words_quoted`` (words inside the speaker's
+    quotations, nested fragments counted once), ``body_words`` (of the article),
+    ``share_of_body`` (= words_quoted / body_words), ``first_position`` (where the
+    speaker is first quoted, as a share of the article: 0 = top, 1 = end), and
+    ``cues`` (reporting verbs with counts, most frequent first, e.g. "said×3; argue×1").
+    ``bodies`` maps article_id to the body text the quotations were found in
+    (:func:`analysis.boilerplate.body_text`). Unattributed quotations appear under
+    actor ``(unattributed)``.
+    """
+    rows = []
+    q = quotes.assign(actor=quotes["actor"].replace("", "(unattributed)"))
+    for (aid, outlet, actor), g in q.groupby(["article_id", "outlet", "actor"], sort=True):
+        text = bodies[aid]
+        bw = len(text.split())
+        words = _covered_words(text, zip(g["start"], g["end"]))
+        first = int(g["start"].min())
+        body_start, body_end = _body_extent(text)
+        pos = (first - body_start) / max(1, body_end - body_start)
+        cues = g.loc[g["cue_lemma"] != "", "cue_lemma"].value_counts()
+        rows.append({
+            "outlet": outlet, "article_id": aid, "actor": actor,
+            "speaker_type": g["speaker_type"].mode().iat[0] if (g["speaker_type"] != "").any() else "",
+            "quotes": len(g), "direct": int((g["kind"] == "direct").sum()),
+            "indirect": int((g["kind"] == "indirect").sum()), "words_quoted": words,
+            "body_words": bw, "share_of_body": round(words / bw, 4) if bw else 0.0,
+            "first_position": round(min(max(pos, 0.0), 1.0), 3),
+            "cues": "; ".join(f"{c}×{n}" for c, n in cues.items()),
+        })
+    return pd.DataFrame(rows)
+
+
+def _body_extent(text: str) -> tuple[int, int]:
+    stripped = text.strip()
+    if not stripped:
+        return 0, 0
+    start = len(text) - len(text.lstrip())
+    return start, start + len(stripped)
