@@ -304,6 +304,10 @@ def _speaker_tokens(head) -> list:
     commas = [t.i for t in toks if t.text == "," and t.i < head.i]
     if commas:
         toks = [t for t in toks if t.i > commas[-1]]
+    # … nor forward over one ("a diplomat in the region, who spoke …"), unless it coordinates speakers
+    after = [t.i for t in toks if t.text == "," and t.i > head.i]
+    if after and not any(t.dep_ == "conj" and t.head.i == head.i for t in toks):
+        toks = [t for t in toks if t.i < after[0]]
     # drop a trailing possessive or punctuation
     while toks and toks[-1].dep_ in ("case", "punct"):
         toks.pop()
