@@ -621,6 +621,7 @@ def _extract_uncached(text: str, nlp):
             prev_att, prev_para, prev_end = att, sp.paragraph, sp.end
     # indirect quotations
     for para_no, k, s_start, s_end, sent in parsed.sents:
+        found = []
         for tok in _cue_verbs(sent):
             off = _offset(parsed, tok)
             if in_direct(off):
@@ -635,9 +636,25 @@ def _extract_uncached(text: str, nlp):
             att = parsed.attribution(tok)
             if att is None or not att.speaker:
                 continue
-            records.append(("indirect", c_start, c_end, att, para_no))
+            found.append((tok, c_start, c_end, att))
+        records.extend(("indirect", c0, c1, att, para_no) for _, c0, c1, att in _channels_folded(found))
     scare = pd.DataFrame(sorted(scare_rows), columns=SCARE_COLUMNS)
     return _to_table(parsed, records), scare
+
+
+def _channels_folded(found: list) -> list:
+    """In one sentence, "according to X" inside what Y said marks X as Y's channel: one
+    quotation by Y with channel X, not two."""
+    accords = [f for f in found if f[0].lemma_.lower() == "accord"]
+    others = [f for f in found if f[0].lemma_.lower() != "accord"]
+    out = list(others)
+    for a in accords:
+        host = next((o for o in others if o[1] <= a[1] and a[2] <= o[2] + 1), None)
+        if host is None:
+            out.append(a)
+        elif not host[3].channel:
+            host[3].channel = a[3].speaker
+    return out
 
 
 #: Verbs whose report is an infinitive ("officials claim to have flown …").
