@@ -87,7 +87,6 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import warnings
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -1035,13 +1034,11 @@ def _sentence_rows(para, doc, first_no: int) -> list[tuple]:
     return rows
 
 
-def _quotes_for(text: str, quotes) -> tuple[pd.DataFrame | None, str]:
+def _quotes_for(text: str, quotes) -> tuple[pd.DataFrame, str]:
     if quotes is not None:
         return quotes, "given"
-    try:
-        from analysis import quotes as quotes_mod
-    except ImportError as exc:
-        return None, f"analysis.quotes unavailable ({exc}); in_quote set to 'no'"
+    from analysis import quotes as quotes_mod
+
     return quotes_mod.extract_quotes(text), "analysis.quotes.extract_quotes"
 
 
@@ -1057,8 +1054,7 @@ def find_mentions(text: str, quotes: pd.DataFrame | None = None, nlp=None,
     ``actor`` (the speaker), as :func:`analysis.quotes.extract_quotes` returns.
     A mention inside a quotation's span gets ``in_quote`` = its kind (``direct``
     wins over an overlapping indirect one) and ``quote_speaker`` = the quote's
-    actor. When ``quotes`` is None the quotes module is tried; if it cannot be
-    imported every mention is ``in_quote='no'`` and ``df.attrs['quotes']`` says so.
+    actor. When ``quotes`` is None, :func:`analysis.quotes.extract_quotes` finds them.
 
     ``source`` is ``registry`` or ``ner`` (ad-hoc actor from spaCy entities; set
     ``ner=False`` to skip them).
@@ -1100,8 +1096,6 @@ def find_mentions(text: str, quotes: pd.DataFrame | None = None, nlp=None,
     for col in ("sentence", "sentence_start", "sentence_end"):
         out[col] = out[col].astype("Int64")
     out.attrs["quotes"] = qnote
-    if qtab is None:
-        warnings.warn(qnote, stacklevel=2)
     return out
 
 
@@ -1183,8 +1177,7 @@ def corpus_mentions(corpus: pd.DataFrame, nlp=None, quotes: dict | None = None,
         s = seg[seg["article_id"] == row.article_id].drop(columns=["article_id", "outlet"])
         text = article_text(str(row.text), s)
         q = (quotes or {}).get(row.article_id)
-        with warnings.catch_warnings(record=True):
-            m = find_mentions(text, quotes=q, nlp=nlp, ner=ner)
+        m = find_mentions(text, quotes=q, nlp=nlp, ner=ner)
         m.insert(0, "outlet", row.outlet)
         m.insert(0, "article_id", row.article_id)
         parts.append(m)

@@ -673,18 +673,12 @@ def quote_spans(text: str, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
     ``quotes`` is a table from :func:`analysis.quotes.extract_quotes` (or any table with
     ``start``, ``end``, ``kind`` and optionally ``actor`` or ``speaker``, and the
     attribution cue's ``cue_start``/``cue_end``; -1 where absent). When it is
-    None, :mod:`analysis.quotes` is used if it is installed; only if that module does
-    not exist, :func:`paired_quote_marks` is the fallback (direct quotations only).
+    None, :func:`analysis.quotes.extract_quotes` finds them.
     """
     if quotes is None:
-        try:
-            from analysis.quotes import extract_quotes
-        except ModuleNotFoundError as exc:
-            if exc.name not in ("analysis.quotes",):
-                raise
-            quotes = paired_quote_marks(text)
-        else:
-            quotes = extract_quotes(text)
+        from analysis.quotes import extract_quotes
+
+        quotes = extract_quotes(text)
     q = pd.DataFrame(quotes)
     for col in ("start", "end", "kind"):
         if col not in q.columns:
@@ -705,43 +699,6 @@ def quote_spans(text: str, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
     bad = sorted(set(out["kind"]) - {"direct", "indirect"})
     if bad:
         raise ValueError(f"quotes table: unknown kind(s) {bad}; expected 'direct' or 'indirect'")
-    return out.reset_index(drop=True)
-
-
-_OPEN = {"“": "”", "‘": "’"}
-
-
-def paired_quote_marks(text: str) -> pd.DataFrame:
-    """Fallback quotation finder: spans between paired quotation marks, per paragraph.
-
-    Pairs curly “…” and ‘…’ and straight "…" within a line (a quotation left
-    open at the end of its paragraph runs to the paragraph's end, the news
-    convention for quotes spanning paragraphs). A ’ followed by a letter is an
-    apostrophe; straight single quotes are ignored (they are mostly apostrophes).
-    Only **direct** quotations; no speakers; block quotes without marks are missed.
-    """
-    rows = []
-    for m in re.finditer(r"[^\r\n]+", text):
-        line, base = m.group(), m.start()
-        stack: list[tuple[str, int]] = []
-        for i, ch in enumerate(line):
-            nxt = line[i + 1] if i + 1 < len(line) else " "
-            if ch in _OPEN and not (ch == "‘" and i and line[i - 1].isalpha()):
-                stack.append((_OPEN[ch], i + 1))
-            elif ch == '"':
-                if stack and stack[-1][0] == '"':
-                    rows.append((base + stack.pop()[1], base + i))
-                else:
-                    stack.append(('"', i + 1))
-            elif stack and ch == stack[-1][0] and not (ch == "’" and nxt.isalpha()):
-                rows.append((base + stack.pop()[1], base + i))
-        end = base + len(line.rstrip())
-        rows.extend((base + s, end) for _, s in stack)
-    out = pd.DataFrame(rows, columns=["start", "end"]).sort_values(["start", "end"])
-    out["kind"] = "direct"
-    out["actor"] = ""
-    out["cue_start"] = -1
-    out["cue_end"] = -1
     return out.reset_index(drop=True)
 
 

@@ -496,10 +496,8 @@ def _speaker_type(surface: str, extra: str, context: str, actor_type: str | None
 
 @functools.lru_cache(maxsize=4096)
 def _resolve_actor(surface: str):
-    try:
-        from analysis.actors import registry, resolve
-    except ImportError:  # the actor registry is optional for this measure
-        return None, None, None
+    from analysis.actors import registry, resolve
+
     actor, _label = resolve(surface)
     if actor is None:
         return None, None, None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 
 import pandas as pd
 import pytest
@@ -199,14 +198,6 @@ def test_in_quote_from_a_given_quotes_table():
     assert m.loc["terrorists", "quote_speaker"] == "putin"
     assert m.loc["Russia", "in_quote"] == "indirect"
     assert q2 == m.loc["Russia", "start"]
-
-
-def test_without_quotes_module_in_quote_is_no_and_noted(monkeypatch):
-    monkeypatch.setitem(sys.modules, "analysis.quotes", None)      # import fails
-    with pytest.warns(UserWarning, match="unavailable"):
-        m = actors.find_mentions("Putin said Russia would help.")
-    assert (m["in_quote"] == "no").all()
-    assert "unavailable" in m.attrs["quotes"]
 
 
 def test_empty_text():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 
 import pandas as pd
 import pytest
@@ -10,12 +9,20 @@ import pytest
 from analysis import boilerplate as bp
 from analysis import hedging as h
 from analysis import sentences as sent_mod
+from analysis.quotes import quotation_spans
 from analysis.validation import hedging as vh
+
+
+def marked(text: str) -> pd.DataFrame:
+    """Direct quotations from quotation marks alone (no parse): fast, for cue tests."""
+    spans = quotation_spans(text)
+    return pd.DataFrame({"start": [sp.start for sp in spans], "end": [sp.end for sp in spans],
+                         "kind": ["direct"] * len(spans)})
 
 
 def cues(text: str, quotes: pd.DataFrame | None = None) -> list[tuple[str, str]]:
     """(cue, category) pairs, with quotations from quote marks unless given."""
-    q = h.paired_quote_marks(text) if quotes is None else quotes
+    q = marked(text) if quotes is None else quotes
     found = h.find_hedges(text, quotes=q)
     for r in found.itertuples():
         assert text[r.start:r.end] == r.cue
@@ -181,75 +188,12 @@ def test_nested_quotation_counts_as_direct():
     assert found.loc[found["cue"] == "may", ["in_quote", "quote_actor"]].values.tolist() == [["direct", "report"]]
 
 
-def test_fallback_pairs_quotation_marks():
-    text = ("He said “it may rain” and ‘perhaps’ — Russia’s view.\n"
-            '"Possibly so," she said.\n"An open quote runs to the end of its paragraph, probably\n')
-    spans = h.paired_quote_marks(text)
-    quoted = [text[s:e] for s, e in zip(spans["start"], spans["end"])]
-    assert "it may rain" in quoted and "perhaps" in quoted and "Possibly so," in quoted
-    assert any(q.startswith("An open quote") and q.endswith("probably") for q in quoted)
-    assert not any("s view" in q for q in quoted)  # an apostrophe does not close a quotation
-    found = h.find_hedges(text, quotes=spans)
-    assert set(found["in_quote"]) == {"direct"}
-
-
-def test_fallback_only_when_the_quotes_module_is_missing(monkeypatch):
-    text = 'He said "it may rain".'
-    monkeypatch.setitem(sys.modules, "analysis.quotes", None)  # import now fails
-    spans = h.quote_spans(text)
-    assert text[spans["start"][0]:spans["end"][0]] == "it may rain"
-    with pytest.raises(ValueError, match="kind"):
-        h.quote_spans(text, pd.DataFrame({"start": [0], "end": [3], "kind": ["reported"]}))
-
-
-# --- sentence uncertainty ----------------------------------------------------------------
-
-SENTENCES = [
-    "Assad may visit Tehran next.",                       # epistemic
-    "The war has killed about 250,000 people.",           # approximator only
-    "Russia has clearly given him extra clout.",          # booster only
-    "If it were not for Russia, Assad would have fallen.",  # counterfactual
-    "According to the UN, the war killed 250,000.",       # named source
-    "Putin will visit Syria.",                            # will
-    "Analysts say they have been vying for influence.",   # weasel (discourse)
-    "He is widely believed to have fled.",                # doxastic, unexpressed believer
-    "It is unclear whether the talks will resume.",       # probability + condition
-]
-
-
-def test_uncertain_sentences_lexicon():
-    assert h.uncertain_sentences(SENTENCES, method="lexicon") == [
-        True, False, False, False, False, False, True, True, True]
-    # the Szeged sense without discourse-level (weasel) cues
-    assert h.uncertain_sentences(SENTENCES, method="lexicon", include_discourse=False)[6] is False
-
-
-def test_uncertain_sentences_model_and_table_input():
-    table = pd.DataFrame({"text": SENTENCES})
-    got = h.uncertain_sentences(table, method="model")
-    assert len(got) == len(SENTENCES) and all(isinstance(x, bool) for x in got)
-    assert got[0] and got[8] and not got[1] and not got[2] and not got[5]
-    assert h.uncertain_sentences([], method="model") == []
-    with pytest.raises(TypeError):
-        h.uncertain_sentences("one string")
-    with pytest.raises(ValueError):
-        h.uncertain_sentences(SENTENCES, method="magic")
-
-
-def test_model_artefact_matches_the_lexicon():
-    model = h._model()
-    assert model["lexicon_sha256"] == h.lexicon_sha256(), \
-        "hedge_lexicon.csv changed since the model was fitted: run scripts/train_uncertainty.py"
-    assert "Szeged" in model["trained_on"] and 0 < model["threshold"] < 1
-    assert h.paths.package_data(h.MODEL_FILE).stat().st_size < 100_000
-
-
 # --- rates per article and outlet ---------------------------------------------------------
 
 def test_article_rates_are_tidy_and_add_up():
     text = ('Assad may visit Moscow, and analysts say he probably will.\n'
             '"It is clearly a success," Putin said.\n')
-    quotes = h.paired_quote_marks(text)
+    quotes = marked(text)
     rates = h.article_rates(text, quotes=quotes)
     assert len(rates) == len(h.VOICES) * len(h.CATEGORIES)
     assert list(rates.columns) == ["voice", "category", "count", "words", "sentences", "per_1000"]

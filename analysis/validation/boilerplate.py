@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import boilerplate as bp
-from analysis.validation import PRF, devset_dir, prf, read_gold
+from analysis.validation import devset_dir, prf, read_gold
 
 NAME = "extraction_benchmark"
 GOLD_FILE = "boilerplate_gold.csv"
