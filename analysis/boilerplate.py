@@ -408,6 +408,20 @@ def segment_corpus(corpus: pd.DataFrame, model: dict | None = None) -> pd.DataFr
     return pd.concat(parts, ignore_index=True)
 
 
+def corpus_bodies(corpus: pd.DataFrame, segments: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each article's :func:`body_text`: columns ``article_id``, ``outlet``, ``body``.
+
+    ``segments`` is :func:`segment_corpus` output (computed when absent, so lines
+    repeated across an outlet's articles count as chrome). Every article appears.
+    """
+    seg = segment_corpus(corpus) if segments is None else segments
+    by_article = dict(tuple(seg.groupby("article_id", sort=False)))
+    empty = seg.iloc[0:0]
+    bodies = [body_text(row.text, by_article.get(row.article_id, empty))
+              for row in corpus.itertuples(index=False)]
+    return corpus[["article_id", "outlet"]].assign(body=bodies).reset_index(drop=True)
+
+
 def label_shares(segments: pd.DataFrame, by: str = "article_id") -> pd.DataFrame:
     """Share of non-whitespace characters per label, one row per ``by`` × label.
 

@@ -918,11 +918,9 @@ def article_rates(text: str, quotes: pd.DataFrame | None = None, nlp=None) -> pd
 
 def _bodies(corpus: pd.DataFrame, segments: pd.DataFrame | None):
     """Yield ``(article_id, outlet, body_text)`` for every article of ``corpus``."""
-    from analysis import boilerplate as bp
+    from analysis.boilerplate import corpus_bodies
 
-    segments = bp.segment_corpus(corpus) if segments is None else segments
-    for row in corpus.itertuples(index=False):
-        yield row.article_id, row.outlet, bp.body_text(row.text, segments[segments["article_id"] == row.article_id])
+    yield from corpus_bodies(corpus, segments).itertuples(index=False, name=None)
 
 
 def corpus_cues(corpus: pd.DataFrame, segments: pd.DataFrame | None = None,

@@ -858,17 +858,15 @@ def corpus_quotes(corpus: pd.DataFrame, segments: pd.DataFrame | None = None
     ``segments`` is :func:`analysis.boilerplate.segment_corpus` output (computed
     when not given).
     """
-    from analysis import boilerplate as bp
+    from analysis.boilerplate import corpus_bodies
 
-    seg = bp.segment_corpus(corpus) if segments is None else segments
     q_parts, s_parts, bodies = [], [], {}
-    for row in corpus.itertuples(index=False):
-        body = bp.body_text(row.text, seg[seg["article_id"] == row.article_id])
-        bodies[row.article_id] = body
+    for aid, outlet, body in corpus_bodies(corpus, segments).itertuples(index=False, name=None):
+        bodies[aid] = body
         qt, sc = _extract(body)
         for part, store in ((qt, q_parts), (sc, s_parts)):
-            part.insert(0, "outlet", row.outlet)
-            part.insert(0, "article_id", row.article_id)
+            part.insert(0, "outlet", outlet)
+            part.insert(0, "article_id", aid)
             store.append(part)
     return pd.concat(q_parts, ignore_index=True), pd.concat(s_parts, ignore_index=True), bodies
 

@@ -43,6 +43,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis.boilerplate import corpus_bodies
+
 from analysis.textstat_offline import enable
 
 LANG = "en_US"
@@ -114,22 +116,13 @@ def readability(text: str, nlp=None) -> dict:
     }
 
 
-def _bodies(corpus: pd.DataFrame, segments: pd.DataFrame | None) -> pd.DataFrame:
-    from analysis import boilerplate as bp
-
-    segments = bp.segment_corpus(corpus) if segments is None else segments
-    bodies = [bp.body_text(row.text, segments[segments["article_id"] == row.article_id])
-              for row in corpus.itertuples(index=False)]
-    return corpus[["article_id", "outlet"]].assign(body=bodies).reset_index(drop=True)
-
-
 def article_readability(corpus: pd.DataFrame, segments: pd.DataFrame | None = None,
                         nlp=None) -> pd.DataFrame:
     """One row per article: ``article_id``, ``outlet`` and :func:`readability` of its body.
 
     ``segments`` is an optional :func:`analysis.boilerplate.segment_corpus` table.
     """
-    bodies = _bodies(corpus, segments)
+    bodies = corpus_bodies(corpus, segments)
     rows = [{"article_id": r.article_id, "outlet": r.outlet, **readability(r.body, nlp)}
             for r in bodies.itertuples(index=False)]
     return pd.DataFrame(rows, columns=["article_id", "outlet", *COLUMNS])
@@ -141,7 +134,7 @@ def outlet_readability(corpus: pd.DataFrame, segments: pd.DataFrame | None = Non
 
     Pooling (not averaging article scores) weights each sentence and word equally.
     """
-    bodies = _bodies(corpus, segments)
+    bodies = corpus_bodies(corpus, segments)
     rows = []
     for outlet, group in bodies.groupby("outlet", sort=True):
         rows.append({"outlet": outlet, "articles": len(group),
