@@ -13,6 +13,22 @@ from analysis import corpus as corpus_mod
 from analysis import paths
 
 
+#: A small page with chrome at both ends: headline, byline, three body lines, sign-up, "Read more".
+PAGE = """Support Our Newsroom!
+
+Leaders Meet in Moscow to Discuss the War
+
+By Jane Doe
+
+The president flew to Moscow on Tuesday to meet his closest ally, officials said, in his first trip abroad since the war began.
+The two leaders discussed the military campaign and a political transition, according to a statement released on Wednesday.
+Analysts said the visit signals that the government is more confident about the course of the war than it was a year ago.
+
+Sign up for our free weekly newsletter
+Read more
+"""
+
+
 @pytest.fixture(scope="session")
 def seed_corpus():
     return corpus_mod.load_corpus()

@@ -7,20 +7,8 @@ import pytest
 
 from analysis import boilerplate as bp
 from analysis.validation import boilerplate as vb
+from conftest import PAGE
 
-PAGE = """Support Our Newsroom!
-
-Leaders Meet in Moscow to Discuss the War
-
-By Jane Doe
-
-The president flew to Moscow on Tuesday to meet his closest ally, officials said, in his first trip abroad since the war began.
-The two leaders discussed the military campaign and a political transition, according to a statement released on Wednesday.
-Analysts said the visit signals that the government is more confident about the course of the war than it was a year ago.
-
-Sign up for our free weekly newsletter
-Read more
-"""
 
 
 def test_small_page_labels_and_reasons():

@@ -11,6 +11,7 @@ from analysis import hedging as h
 from analysis import sentences as sent_mod
 from analysis.quotes import quotation_spans
 from analysis.validation import hedging as vh
+from conftest import PAGE
 
 
 def marked(text: str) -> pd.DataFrame:
@@ -138,19 +139,6 @@ def test_offsets_and_sentence_numbers():
     assert list(found.columns) == h.COLUMNS
 
 
-PAGE = """Support Our Newsroom!
-
-Leaders Meet in Moscow to Discuss the War
-
-By Jane Doe
-
-The president flew to Moscow on Tuesday to meet his closest ally, officials said, in his first trip abroad since the war began.
-The two leaders discussed the military campaign and a political transition, according to a statement released on Wednesday.
-Analysts said the visit signals that the government is more confident about the course of the war than it was a year ago.
-
-Sign up for our free weekly newsletter
-Read more
-"""
 
 
 def test_body_text_offsets_index_the_raw_page():
