@@ -23,11 +23,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.stats import bootstrap_ci
+
 VOICES = ("own", "quoted")
-#: Bootstrap resamples and seed for the intervals (fixed: the figures must reproduce).
-N_BOOT = 2000
-SEED = 0
-CI = 0.95
 
 
 def mention_sentiment(mentions: pd.DataFrame, texts: Mapping[str, str],
@@ -58,17 +56,6 @@ def mention_sentiment(mentions: pd.DataFrame, texts: Mapping[str, str],
         if col in res:
             out[col] = res[col].to_numpy()
     return out
-
-
-def bootstrap_ci(values: np.ndarray, n_boot: int = N_BOOT, seed: int = SEED, ci: float = CI) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean of ``values`` (NaN for fewer than 2 values)."""
-    values = np.asarray(values, dtype=float)
-    if len(values) < 2:
-        return (float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    means = values[rng.integers(0, len(values), size=(n_boot, len(values)))].mean(axis=1)
-    lo, hi = np.quantile(means, [(1 - ci) / 2, 1 - (1 - ci) / 2])
-    return (float(lo), float(hi))
 
 
 def sentiment_summary(ms: pd.DataFrame, by: tuple[str, ...] = ("outlet", "actor", "voice")) -> pd.DataFrame:

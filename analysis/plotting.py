@@ -49,10 +49,29 @@ def _atomic_write(target: Path, write) -> None:
         raise
 
 
-def save_table(table: pd.DataFrame, path: Path) -> Path:
-    """Write ``table`` as CSV (LF line ends, no index) atomically."""
-    _atomic_write(Path(path), lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
-    return Path(path)
+def markdown_table(table: pd.DataFrame) -> str:
+    """``table`` as a GitHub-flavoured Markdown table (pipes and line breaks in cells escaped)."""
+    def cell(v) -> str:
+        text = "" if v is None or (isinstance(v, float) and v != v) else str(v)
+        return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+    lines = ["| " + " | ".join(cell(c) for c in table.columns) + " |",
+             "|" + "|".join("---" for _ in table.columns) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def save_table(table: pd.DataFrame, path: Path, markdown: bool = True) -> Path:
+    """Write ``table`` as CSV (LF line ends, no index) atomically, and beside it as Markdown.
+
+    The Markdown twin (same name, ``.md``) is for reading and citing; the CSV is the data.
+    """
+    path = Path(path)
+    _atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
+    if markdown:
+        text = markdown_table(table)
+        _atomic_write(path.with_suffix(".md"), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return path
 
 
 def save_figure(fig, name: str, data: pd.DataFrame | None = None, folder: Path | None = None) -> dict:
@@ -71,5 +90,5 @@ def save_figure(fig, name: str, data: pd.DataFrame | None = None, folder: Path |
                           fig.savefig(tmp, format=ext, metadata=meta, bbox_inches="tight"))
             out[ext] = target
     if data is not None:
-        out["csv"] = save_table(data, folder / f"{name}.csv")
+        out["csv"] = save_table(data, folder / f"{name}.csv", markdown=False)
     return out
