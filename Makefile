@@ -17,7 +17,7 @@ export MPLBACKEND := Agg
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: all install figures test clean-venv
+.PHONY: all install figures test browser clean-venv
 
 all: figures
 
@@ -33,8 +33,12 @@ install: $(STAMP)
 figures: $(STAMP)
 	$(PY) -m analysis.notebooks $(NOTEBOOKS)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+# Headless Chromium for the viewer's browser test (Debian packages; skipped if it cannot be installed).
+browser:
+	@bash scripts/install_browser.sh
 
 clean-venv:
 	rm -rf $(VENV)
