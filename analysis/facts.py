@@ -223,6 +223,15 @@ def values_agree(kind: str, a: str, b: str, tolerance: float = NUMBER_TOLERANCE)
 
 # --------------------------------------------------------------------------- extraction
 
+def actor_mentions(text: str, nlp=None) -> pd.DataFrame:
+    """Registry actor mentions in ``text`` (:func:`analysis.actors.find_mentions`, no NER,
+    quotations not looked up: only who is named, and where, is needed here)."""
+    from analysis.actors import find_mentions
+
+    return find_mentions(text, quotes=pd.DataFrame(columns=["start", "end", "kind", "actor"]),
+                         ner=False, nlp=nlp)
+
+
 def _candidates(text: str) -> list[tuple[int, int, str, str]]:
     """``(start, end, kind, value)`` of every number/date expression that is a fact."""
     out = []
@@ -289,9 +298,7 @@ def extract_facts(text: str, mentions: pd.DataFrame | None = None, nlp=None) -> 
     if not cands:
         return pd.DataFrame(columns=FACT_COLUMNS)
     if mentions is None:
-        from analysis.actors import find_mentions
-        mentions = find_mentions(text, quotes=pd.DataFrame(columns=["start", "end", "kind", "actor"]),
-                                 ner=False, nlp=nlp)
+        mentions = actor_mentions(text, nlp)
     persons = mentions[mentions["actor_type"] == "person"] if len(mentions) else mentions
     rows = []
     for para, doc in docs(text, nlp):
@@ -365,9 +372,7 @@ def extract_claims(text: str, mentions: pd.DataFrame | None = None, nlp=None) ->
     """
     cls = _class_maps()[0]
     if mentions is None:
-        from analysis.actors import find_mentions
-        mentions = find_mentions(text, quotes=pd.DataFrame(columns=["start", "end", "kind", "actor"]),
-                                 ner=False, nlp=nlp)
+        mentions = actor_mentions(text, nlp)
     rows = []
     for para, doc in docs(text, nlp):
         for sent in doc.sents:
@@ -408,7 +413,6 @@ def corpus_facts(corpus: pd.DataFrame, bodies: pd.DataFrame | None = None,
     absent). ``events``: article_id → event group, by default from
     :func:`analysis.events.group_events` (text only, never the metadata).
     """
-    from analysis.actors import find_mentions
     from analysis.boilerplate import corpus_bodies
 
     bodies = corpus_bodies(corpus) if bodies is None else bodies
@@ -416,9 +420,8 @@ def corpus_facts(corpus: pd.DataFrame, bodies: pd.DataFrame | None = None,
         from analysis.events import group_events
         events = group_events(corpus, bodies=bodies, nlp=nlp).groups()
     parts = []
-    no_quotes = pd.DataFrame(columns=["start", "end", "kind", "actor"])
     for row in bodies.itertuples(index=False):
-        mentions = find_mentions(row.body, quotes=no_quotes, ner=False, nlp=nlp)
+        mentions = actor_mentions(row.body, nlp)
         found = [extract_facts(row.body, mentions, nlp)]
         if claims:
             found.append(extract_claims(row.body, mentions, nlp))
