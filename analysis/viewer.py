@@ -441,7 +441,7 @@ def _legend_items(layer: str, table: pd.DataFrame) -> list[str]:
     return []
 
 
-@dataclass
+@dataclass(repr=False)
 class ArticleView:
     """One rendered article: ``html`` (a fragment), the layer ``tables`` and ``notes``.
 
@@ -460,6 +460,9 @@ class ArticleView:
 
     def __str__(self) -> str:
         return self.html
+
+    def __repr__(self) -> str:
+        return f"<ArticleView {self.article_id or '(text)'}: layers {', '.join(self.tables)}>"
 
 
 def _article_fields(article) -> tuple[str, dict]:
