@@ -13,21 +13,12 @@ from analysis import actors, boilerplate, hedging, paths, quotes, viewer
 from analysis.actor_sentiment import mention_sentiment
 
 from conftest import PAGE, write_corpus
+from test_actor_sentiment import fake_classify  # stand-in for the sentiment model
 
 HOSTILE = ("Headline with <b>tags</b> & “quotes”\r\n\r\n"
            "The minister said that <script>window.__pwned = 1</script> was \"fine\" & safe, "
            "and Putin told reporters: “It is <img src=x onerror=alert(1)> a 'good' day.”\r\n"
            "Assad may have said nothing.\n")
-
-
-def fake_classify(sentences, spans):
-    """Stand-in for the sentiment model: negative when the sentence has 'not' or 'war', else positive."""
-    rows = []
-    for s, (a, b) in zip(sentences, spans):
-        assert 0 <= a < b <= len(s)
-        neg = " not " in s or "war" in s
-        rows.append({"label": "negative" if neg else "positive", "score": -0.5 if neg else 0.25})
-    return pd.DataFrame(rows, columns=["label", "score"])
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,8 @@ from analysis import viewer
 from analysis.corpus import load_corpus
 
 from conftest import PAGE, write_corpus
-from test_viewer import HOSTILE, fake_classify
+from test_actor_sentiment import fake_classify
+from test_viewer import HOSTILE
 
 CHROMIUM = os.environ.get("FRAMING_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("FRAMING_CHROMEDRIVER", "/usr/bin/chromedriver")
