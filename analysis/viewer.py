@@ -47,6 +47,7 @@ loaded from the network. Layers are switched with checkboxes and pure CSS
 
 from __future__ import annotations
 
+import heapq
 import html
 import math
 from collections.abc import Mapping
@@ -282,8 +283,6 @@ def nest(marks: list[Mark], length: int) -> _Node:
     mark is cut there; the rest is queued as a new part starting at that point,
     so parts never cross and the tree is well formed.
     """
-    import heapq
-
     for m in marks:
         if not 0 <= m.start <= m.end <= length:
             raise ValueError(f"mark {m.layer}/{m.id} [{m.start}, {m.end}) lies outside the text (0..{length})")
@@ -319,7 +318,7 @@ def _attr(value) -> str:
     return html.escape(str(value), quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
 
 
-def _open_tag(node: _Node, n_parts: dict[str, int]) -> str:
+def _open_tag(node: _Node, n_parts: dict[tuple[str, str], int]) -> str:
     m = node.mark
     attrs = {"class": " ".join(("vw-m",) + m.classes), "data-layer": m.layer, "data-kind": m.kind,
              "data-id": m.id, "data-start": m.start, "data-end": m.end}
