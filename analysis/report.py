@@ -18,7 +18,7 @@ from analysis import paths, results
 
 TEMPLATE = Path("report") / "templates" / "findings.md"
 OUTPUT = Path("report") / "findings.md"
-_PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s|]+)\s*(?:\|\s*([^{}\d]*?)\s*)?\}\}")
 #: A number as a reader sees it: 18,688 · 0.956 · −0.42 · 2015 (not the 6 in "MiniLM-L6").
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
@@ -56,15 +56,25 @@ def render(template: str, numbers: dict[str, dict]) -> str:
     """``template`` with every ``{{ key }}`` replaced by :func:`fmt` of that number.
 
     A key of a validation that could not run (its ``<prefix>.status`` says so,
-    e.g. the development data was absent) prints as ``n/a``; any other unknown
-    key is an error.
+    e.g. the development data was absent) prints as ``n/a``. ``{{ key | — }}``
+    prints the text after the bar when the key is absent (for cells that may
+    legitimately be empty, such as an interval over one sentence). Any other
+    unknown key is an error.
     """
-    missing = sorted({k for k in _PLACEHOLDER.findall(template)
-                      if k not in numbers and not _not_run(k, numbers)})
+    def known(m) -> bool:
+        return m.group(1) in numbers or m.group(2) is not None or _not_run(m.group(1), numbers)
+
+    missing = sorted({m.group(1) for m in _PLACEHOLDER.finditer(template) if not known(m)})
     if missing:
         raise KeyError(f"the report cites numbers that results/numbers.json does not hold: {missing}")
-    return _PLACEHOLDER.sub(lambda m: fmt(numbers[m.group(1)]["value"]) if m.group(1) in numbers
-                            else NOT_RUN, template)
+
+    def fill(m) -> str:
+        key, fallback = m.group(1), m.group(2)
+        if key in numbers:
+            return fmt(numbers[key]["value"])
+        return fallback if fallback is not None and not _not_run(key, numbers) else NOT_RUN
+
+    return _PLACEHOLDER.sub(fill, template)
 
 
 def number_tokens(text: str) -> list[str]:

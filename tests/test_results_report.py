@@ -101,3 +101,7 @@ def test_the_committed_findings_are_the_rendered_template():
     numbers = results.load(paths.root() / "results" / results.FILE)
     findings = (paths.root() / report.OUTPUT).read_text(encoding="utf-8")
     assert findings.split("\n", 1)[1] == report.render(template, numbers)
+
+
+def test_fallback_text_only_for_keys_that_may_be_absent():
+    assert report.render("CI {{ a.ci_low | — }} / {{ a.f1 | — }}", NUMBERS) == "CI — / 0.956"

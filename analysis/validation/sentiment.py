@@ -199,7 +199,7 @@ def fit(states: list, y: np.ndarray, params: dict | None = None, log=None):
     per_epoch = sum(-(-min(chunk, len(y) - i) // bs) for i in range(0, len(y), chunk))
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=p["lr"], pct_start=0.1,
                                                 total_steps=p["epochs"] * per_epoch)
-    target = torch.from_numpy(y).long()
+    target = torch.from_numpy(np.array(y, dtype=np.int64))
     for epoch in range(p["epochs"]):
         head.train()
         perm = rng.permutation(len(y))
