@@ -144,6 +144,18 @@ def test_sentiment_layer_is_left_out_with_a_note_when_the_model_is_absent(monkey
     assert 'data-layer="sentiment"' not in view.html
 
 
+def test_sentiment_layer_uses_the_model_when_its_file_exists(monkeypatch, tmp_path):
+    from analysis import sentiment
+
+    (tmp_path / sentiment.MODEL_FILE).write_bytes(b"")
+    monkeypatch.setattr(paths, "package_data", lambda name: tmp_path / name)
+    monkeypatch.setattr(sentiment, "classify_targets", fake_classify)
+    view = viewer.render(PAGE, layers=("mentions", "sentiment"))
+    assert not view.notes and len(view.tables["sentiment"]) == len(view.tables["mentions"])
+    _, marks = viewer.read_marks(view.html)
+    assert _spans(_of(marks, "sentiment")) == _spans(view.tables["mentions"])
+
+
 def test_layers_can_be_chosen_and_toggled():
     view = viewer.render(PAGE, layers=("boilerplate", "hedges"))
     assert set(view.tables) == {"boilerplate", "hedges"}
