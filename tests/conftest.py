@@ -6,11 +6,24 @@ import csv
 import hashlib
 from pathlib import Path
 
+import os
+
 import pytest
 import urllib3  # noqa: F401  (imported before sockets are disabled: it probes IPv6 at import)
+from hypothesis import HealthCheck, settings
 
 from analysis import corpus as corpus_mod
 from analysis import paths
+
+# Property-based tests (tests/test_robustness_*.py). "ci" (the default) is deterministic
+# (derandomize: the same examples on every run, no example database) and small enough for CI;
+# "deep" searches far more widely: FRAMING_HYPOTHESIS_PROFILE=deep make test.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
+settings.register_profile("ci", derandomize=True, database=None, max_examples=40, deadline=None,
+                          suppress_health_check=_SLOW_OK, print_blob=True)
+settings.register_profile("deep", max_examples=1500, deadline=None,
+                          suppress_health_check=_SLOW_OK, print_blob=True)
+settings.load_profile(os.environ.get("FRAMING_HYPOTHESIS_PROFILE", "ci"))
 
 
 #: A small page with chrome at both ends: headline, byline, three body lines, sign-up, "Read more".
