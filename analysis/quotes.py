@@ -40,7 +40,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.nlp import load_nlp
-from analysis.sentences import paragraphs
+from analysis.sentences import docs as paragraph_docs, paragraphs
 
 REPORTING_VERBS_FILE = "reporting_verbs.csv"
 ATTRIBUTION_CUES_FILE = "attribution_cues.csv"
@@ -220,6 +220,10 @@ def _single_quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 out.append((i + 1, j))
                 i = j + 1
                 continue
+            if j >= end:
+                # no closing mark up to the end; whether a mark closes does not depend on
+                # where the quote opened, so no later opening finds one either (linear time)
+                break
         i += 1
     return out
 
@@ -248,9 +252,7 @@ class _Parsed:
 
 
 def _parse(text: str, nlp=None) -> _Parsed:
-    nlp = nlp or load_nlp()
-    paras = paragraphs(text)
-    docs = list(zip(paras.itertuples(index=False), nlp.pipe(paras["text"].tolist())))
+    docs = list(paragraph_docs(text, nlp or load_nlp()))
     sents, tokens = [], []
     for para, doc in docs:
         for sent in doc.sents:
@@ -590,7 +592,8 @@ def _extract_uncached(text: str, nlp):
     records = []
     # a paragraph ending "Reuters reports:" introduces the next paragraph as a quotation
     for (para, doc), (nxt, _ndoc) in zip(parsed.docs, parsed.docs[1:]):
-        if not para.text.endswith(":") or text[nxt.start] in OPEN_DOUBLE + '"' or in_direct(nxt.start):
+        if (not para.text.endswith(":") or nxt.paragraph == para.paragraph  # a piece of one paragraph
+                or text[nxt.start] in OPEN_DOUBLE + '"' or in_direct(nxt.start)):
             continue
         last = list(doc.sents)[-1]
         for tok in _cue_verbs(last):

@@ -20,6 +20,16 @@ _PARA_RE = re.compile(r"[^\r\n]*\S[^\r\n]*")
 
 COLUMNS = ["sentence", "paragraph", "start", "end", "text"]
 
+#: A paragraph longer than this is parsed in pieces of at most this many characters, cut at
+#: whitespace: spaCy refuses a text over ``nlp.max_length`` (1,000,000 characters) and needs
+#: about 1 GB of memory per 100,000 characters it parses at once.
+MAX_PIECE_CHARS = 10_000
+#: A run of more than this many characters without whitespace is cut every this many
+#: characters before parsing: spaCy's tokenizer peels punctuation (quotation marks, commas,
+#: emoji) off a token one character at a time, rescanning the token each time, so such a
+#: run costs time quadratic in its length (explosion/spaCy#4362, #1768). No word is this long.
+MAX_RUN_CHARS = 200
+
 
 def paragraphs(text: str) -> pd.DataFrame:
     """Non-blank lines as paragraphs: ``paragraph`` (1-based), ``start``, ``end``, ``text`` (stripped)."""
@@ -32,10 +42,54 @@ def paragraphs(text: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["paragraph", "start", "end", "text"])
 
 
+def _piece_bounds(para: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the pieces of one paragraph (see :data:`MAX_PIECE_CHARS`)."""
+    n = len(para)
+    if n <= MAX_RUN_CHARS:
+        return [(0, n)]
+    run_cuts = [c for m in re.finditer(r"\S{%d,}" % (MAX_RUN_CHARS + 1), para)
+                for c in range(m.start() + MAX_RUN_CHARS, m.end(), MAX_RUN_CHARS)]
+    bounds, pos, k = [], 0, 0
+    while pos < n:
+        while k < len(run_cuts) and run_cuts[k] <= pos:
+            k += 1
+        limit = min(n, pos + MAX_PIECE_CHARS)
+        if k < len(run_cuts) and run_cuts[k] <= limit:
+            cut = run_cuts[k]
+        elif limit == n:
+            cut = n
+        else:  # the last whitespace before the limit (at most MAX_RUN_CHARS back)
+            cut = limit
+            while cut > pos and not para[cut - 1].isspace():
+                cut -= 1
+            cut = cut if cut > pos else limit
+        bounds.append((pos, cut))
+        pos = cut
+    return bounds
+
+
+def pieces(text: str) -> pd.DataFrame:
+    """:func:`paragraphs`, with an over-long paragraph split into the pieces spaCy parses.
+
+    Same columns; a split paragraph gives several rows with the same ``paragraph``
+    number. Paragraphs of ordinary prose are one piece each.
+    """
+    rows = []
+    for para in paragraphs(text).itertuples(index=False):
+        for a, b in _piece_bounds(para.text):
+            raw = para.text[a:b]
+            stripped = raw.strip()
+            if stripped:
+                start = para.start + a + len(raw) - len(raw.lstrip())
+                rows.append((para.paragraph, start, start + len(stripped), stripped))
+    return pd.DataFrame(rows, columns=["paragraph", "start", "end", "text"])
+
+
 def docs(text: str, nlp=None):
-    """Yield ``(paragraph_row, doc)`` for each paragraph, parsed in one ``nlp.pipe`` batch."""
+    """Yield ``(piece_row, doc)`` for each paragraph (or piece of one, see :func:`pieces`),
+    parsed in one ``nlp.pipe`` batch."""
     nlp = nlp or load_nlp()
-    paras = paragraphs(text)
+    paras = pieces(text)
     for row, doc in zip(paras.itertuples(index=False), nlp.pipe(paras["text"].tolist())):
         yield row, doc
 
