@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import hashlib
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -37,8 +38,10 @@ COLUMNS = ("article_id", "outlet", "title", "author", "published", "published_ba
 class CorpusError(ValueError):
     """A corpus file is missing, unreadable or malformed.
 
-    ``path`` is the offending file, ``line`` the 1-based line of ``articles.csv``
-    where that applies, ``problem`` a short description.
+    ``path`` is the offending file, ``line`` the 1-based line in that file where
+    that applies (of ``articles.csv``, or of an article file that is not UTF-8), and
+    ``problem`` a short description; a problem with an article file also names the
+    line of ``articles.csv`` that lists it.
     """
 
     def __init__(self, path: Path | str, problem: str, line: int | None = None):
@@ -75,12 +78,21 @@ def _read_metadata(meta: Path) -> list[tuple[int, dict]]:
     if not meta.is_file():
         raise CorpusError(meta, "metadata file is missing")
     try:
-        raw = meta.read_bytes().decode("utf-8-sig")
+        data = meta.read_bytes()
     except OSError as exc:
         raise CorpusError(meta, f"cannot read metadata file ({exc.strerror or exc})") from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CorpusError(meta, "not UTF-8: the file is UTF-16 (it starts with a UTF-16 "
+                                "byte-order mark); re-encode it as UTF-8", 1)
+    try:
+        raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CorpusError(meta, f"not UTF-8 text (invalid byte at position {exc.start})") from exc
-    reader = csv.reader(raw.splitlines(keepends=True), strict=True)
+        raise CorpusError(meta, f"not UTF-8: invalid byte 0x{data[exc.start]:02x} at byte "
+                                f"{exc.start} (Latin-1 or another encoding?)",
+                          _line_of(data, exc.start)) from exc
+    # lines end only at \n, \r\n or \r (not at U+2028, form feed … inside a field), so CSV
+    # line numbers are the ones an editor shows
+    reader = csv.reader(io.StringIO(raw, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -127,12 +139,13 @@ def _read_text(folder: Path, rec: dict, meta: Path, line: int) -> str:
     target = (folder / rel).resolve()
     if rel.is_absolute() or not target.is_relative_to(folder.resolve()):
         raise CorpusError(meta, f"file {rec['file']!r} lies outside the corpus folder", line)
+    listed = f"listed on line {line} of {meta.name}"
     if not target.is_file():
-        raise CorpusError(target, f"article file is missing (listed on line {line} of {meta.name})")
+        raise CorpusError(target, f"article file is missing ({listed})")
     try:
         data = target.read_bytes()
     except OSError as exc:
-        raise CorpusError(target, f"cannot read article file ({exc.strerror or exc})") from exc
+        raise CorpusError(target, f"cannot read article file ({exc.strerror or exc}; {listed})") from exc
     if rec["sha256"]:
         digest = hashlib.sha256(data).hexdigest()
         if digest != rec["sha256"].lower():
@@ -140,15 +153,22 @@ def _read_text(folder: Path, rec: dict, meta: Path, line: int) -> str:
                                       f"{line} says {rec['sha256']} (was the raw text edited?)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CorpusError(target, "not UTF-8: the file is UTF-16 (it starts with a UTF-16 "
-                                  "byte-order mark); re-encode it as UTF-8")
+                                  f"byte-order mark); re-encode it as UTF-8 ({listed})", 1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CorpusError(target, f"not UTF-8: invalid byte 0x{data[exc.start]:02x} at byte "
-                                  f"{exc.start} (Latin-1 or another encoding?)") from exc
-    if not text.strip():
-        raise CorpusError(target, "empty text")
+                                  f"{exc.start} (Latin-1 or another encoding?; {listed})",
+                          _line_of(data, exc.start)) from exc
+    if not text.lstrip("\ufeff").strip():
+        raise CorpusError(target, f"empty text ({listed})")
     return text
+
+
+def _line_of(data: bytes, pos: int) -> int:
+    """1-based line of byte ``pos`` (lines end at \\n, \\r\\n or a lone \\r)."""
+    head = data[:pos]
+    return 1 + head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n")
 
 
 def describe(corpus: pd.DataFrame) -> pd.DataFrame:

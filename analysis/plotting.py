@@ -3,7 +3,8 @@
 Matplotlib stamps a creation date into SVG/PDF and salts SVG element ids with a
 random hash; both are fixed here so that running ``make figures`` twice gives
 identical files. Files are written to a temporary name and renamed, so a crash
-never leaves a half-written figure.
+never leaves a half-written figure, and nothing is ever written into the raw
+data folder (``data/``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ def use_style() -> None:
 
 
 def _atomic_write(target: Path, write) -> None:
+    raw = paths.data_dir().resolve()
+    if Path(target).resolve().is_relative_to(raw):
+        raise ValueError(f"refusing to write {target}: it lies in the raw data folder {raw}, "
+                         "which no run may change (write to figures/ or results/)")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
