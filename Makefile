@@ -16,6 +16,8 @@ export MPLBACKEND := Agg
 # Libraries that might reach for a model hub must not.
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+# Progress bars print timings (it/s) into notebook outputs, which would then differ on every run.
+export HF_HUB_DISABLE_PROGRESS_BARS := 1
 
 .PHONY: all install figures test browser clean-venv
 
