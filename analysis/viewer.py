@@ -577,8 +577,6 @@ def article_figures(view: ArticleView, text: str) -> dict:
     for name, cats in (("hedges", hedging.HEDGE_CATEGORIES), ("boosters", ("booster",))):
         n = int(rates.loc[rates["category"].isin(cats), "count"].sum())
         out[f"{name}_per_1000"] = round(1000 * n / words, 1) if words else float("nan")
-    if "sentiment" in t and len(t["sentiment"]):
-        out["mean_sentiment"] = round(float(t["sentiment"]["score"].mean()), 2)
     return out
 
 
