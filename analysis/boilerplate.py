@@ -402,8 +402,9 @@ def segment_corpus(corpus: pd.DataFrame, model: dict | None = None) -> pd.DataFr
 
     A line (normalised for case and spacing, at least 3 words) that appears in
     two or more articles of the same outlet is chrome (template text). Returns
-    the concatenated table with ``article_id`` and ``outlet`` first; every
-    article appears, even one with no non-blank line.
+    the concatenated table with ``article_id`` and ``outlet`` first (one row per
+    line, so an article with no non-blank line has no row; :func:`corpus_bodies`
+    has one row for every article).
     """
     per_outlet: dict[str, Counter] = {}
     for row in corpus.itertuples(index=False):
@@ -416,6 +417,9 @@ def segment_corpus(corpus: pd.DataFrame, model: dict | None = None) -> pd.DataFr
         seg.insert(0, "outlet", row.outlet)
         seg.insert(0, "article_id", row.article_id)
         parts.append(seg)
+    if not parts:  # an empty corpus: an empty table with the columns
+        seg = segment("")
+        return seg.reindex(columns=["article_id", "outlet", *seg.columns])
     return pd.concat(parts, ignore_index=True)
 
 
