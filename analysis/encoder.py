@@ -65,6 +65,8 @@ def load_encoder(verify: bool = True) -> Encoder:
     """
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    # no "Loading weights" progress bar: its timings would land in notebook outputs and change every run
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     folder = model_dir()
     weights = folder / "model.safetensors"
     if not weights.is_file():
@@ -73,6 +75,9 @@ def load_encoder(verify: bool = True) -> Encoder:
         raise RuntimeError(f"{weights} is not the published all-MiniLM-L6-v2 weights "
                            f"(sha256 differs from {WEIGHTS_SHA256})")
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
     tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     if not getattr(tokenizer, "is_fast", False):

@@ -35,8 +35,7 @@ Sentiment of a news sentence *toward one target mention* (negative / neutral / p
 NewsMTSC (Hamborg & Donnay 2021, EACL). API: `analysis.sentiment.classify_targets(sentences, spans)`.
 
 ## Data
-- Fitted on NewsMTSC `train.jsonl` only ({trained_on}); repository fhamborg/NewsMTSC @ b9d9b797, read from
-  `../shared/data/newsmtsc/` (never committed).
+- Fitted on `train.jsonl` only — {trained_on} — read from `../shared/data/newsmtsc/` (never committed).
 - Scored once on `devtest_rw.jsonl` (1,067 sentences, 1,146 targets), never used for fitting or tuning.
 
 ## Method

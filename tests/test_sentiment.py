@@ -1,0 +1,194 @@
+"""Target-dependent sentiment: known small sentences, the API contract, and NewsMTSC devtest."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis import sentiment as S
+
+CRACKDOWN = "Critics condemned Assad's brutal crackdown, while praising the UN."
+
+
+def span(sentence: str, mention: str) -> tuple[int, int]:
+    start = sentence.index(mention)
+    return start, start + len(mention)
+
+
+def classify(pairs):
+    return S.classify_targets([s for s, _ in pairs], [span(s, m) for s, m in pairs])
+
+
+# --- known answers ---------------------------------------------------------------------------
+
+KNOWN = [
+    (CRACKDOWN, "Assad", "negative"),
+    ("Police arrested the suspect, who is accused of murdering three children.", "the suspect",
+     "negative"),
+    ("The mayor thanked the firefighters for their heroic work saving dozens of lives.",
+     "the firefighters", "positive"),
+    ("Merkel will travel to Paris on Tuesday, a spokesman said.", "Merkel", "neutral"),
+]
+
+
+@pytest.mark.parametrize("sentence, mention, label", KNOWN)
+def test_known_answers(sentence, mention, label):
+    out = classify([(sentence, mention)])
+    assert out["label"].iloc[0] == label, out.to_dict("records")
+
+
+def test_same_sentence_differs_per_target():
+    """The one criticised is judged negative, the one praised clearly less so.
+
+    The shipped model calls "the UN" here neutral rather than positive (its positive class is
+    its weakest, F1 0.68 on devtest_rw); the per-target property is what this test holds.
+    """
+    out = classify([(CRACKDOWN, "Assad"), (CRACKDOWN, "the UN")])
+    assert out["label"].iloc[0] == "negative" and out["label"].iloc[1] != "negative", out.to_dict("records")
+    assert out["score"].iloc[1] - out["score"].iloc[0] > 0.5
+
+
+def test_second_two_target_sentence():
+    s = "Obama praised the nurses but blamed the governor for the shortage of masks."
+    out = classify([(s, "the nurses"), (s, "the governor")])
+    assert out["label"].tolist() == ["positive", "negative"], out.to_dict("records")
+
+
+# --- API contract ----------------------------------------------------------------------------
+
+def test_contract_columns_lengths_ranges():
+    pairs = [(s, m) for s, m, _ in KNOWN] * 3
+    out = classify(pairs)
+    assert list(out.columns) == S.COLUMNS
+    assert len(out) == len(pairs)
+    assert set(out["label"]) <= set(S.LABELS)
+    probs = out[["p_negative", "p_neutral", "p_positive"]].to_numpy()
+    assert np.allclose(probs.sum(1), 1.0, atol=1e-5)
+    assert ((probs >= 0) & (probs <= 1)).all()
+    assert out["score"].between(-1, 1).all()
+    assert np.allclose(out["score"], out["p_positive"] - out["p_negative"])
+    assert out["label"].tolist() == [S.LABELS[k] for k in probs.argmax(1)]
+    assert out["target"].tolist() == [m for _, m in pairs]
+
+
+def test_order_and_batching_do_not_change_results():
+    pairs = [(s, m) for s, m, _ in KNOWN]
+    one = classify(pairs)
+    rev = classify(pairs[::-1]).iloc[::-1].reset_index(drop=True)
+    small = S.classify_targets([s for s, _ in pairs], [span(s, m) for s, m in pairs], batch_size=1)
+    for other in (rev, small):
+        assert other["label"].tolist() == one["label"].tolist()
+        assert np.allclose(other["score"], one["score"], atol=1e-4)
+
+
+def test_long_sentence_keeps_a_window_around_the_target():
+    filler = "The committee met again on Monday to review the budget figures. " * 30
+    s = filler + "Protesters denounced the corrupt minister, calling him a liar and a thief."
+    out = classify([(s, "the corrupt minister")])
+    assert out["label"].iloc[0] == "negative"
+
+
+def test_empty_input_gives_empty_table_with_columns():
+    out = S.classify_targets([], [])
+    assert list(out.columns) == S.COLUMNS
+    assert len(out) == 0
+    assert out["score"].dtype == float
+
+
+@pytest.mark.parametrize("spans, message", [
+    ([(5, 3)], r"span 0 \(5, 3\) does not lie inside sentence 0"),
+    ([(0, 99)], r"need 0 <= start < end <= 16"),
+    ([(-1, 3)], r"does not lie inside"),
+    ([(3, 3)], r"does not lie inside"),
+    ([(5, 6)], r"covers only whitespace"),
+    ([(0,)], r"need two integers"),
+    ([(0.5, 3)], r"need two integers"),
+    ([(0, 5), (0, 5)], r"got 1 sentences but 2 spans"),
+])
+def test_bad_spans_raise_clear_value_error(spans, message):
+    with pytest.raises(ValueError, match=message):
+        S.classify_targets(["Putin met Assad."], spans)
+
+
+def test_one_string_instead_of_a_list_is_refused():
+    with pytest.raises(TypeError, match="sequence of strings"):
+        S.classify_targets("Putin met Assad.", [(0, 5)])
+
+
+def test_mark_target_brackets_the_span():
+    marked, a, b = S.mark_target(CRACKDOWN, *span(CRACKDOWN, "Assad"))
+    assert marked[a:b] == "[Assad]"
+    assert marked.replace("[", "").replace("]", "") == CRACKDOWN
+
+
+# --- the model file and offline loading ------------------------------------------------------
+
+def test_model_file_is_small_plain_arrays_with_provenance():
+    path = paths.package_data(S.MODEL_FILE)
+    assert path.stat().st_size < 2_000_000
+    state, meta = S.load_state()          # allow_pickle=False: plain arrays only
+    assert "train.jsonl" in meta["trained_on"] and "devtest" not in meta["trained_on"]
+    assert meta["labels"] == list(S.LABELS)
+    assert all(np.isfinite(v).all() for v in state.values())
+    card = paths.package_data("sentiment_model.md").read_text(encoding="utf-8")
+    assert "Hamborg" in card and "train.jsonl" in card
+
+
+def test_encoder_loads_from_the_installed_package_offline():
+    from analysis.encoder import load_encoder
+
+    enc = load_encoder()                  # sockets are disabled for the whole test run
+    assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
+    assert "site-packages" in str(enc.path) and (enc.path / "model.safetensors").is_file()
+
+
+# --- NewsMTSC devtest_rw (skips without the external data) -----------------------------------
+
+@pytest.mark.shared_data
+def test_newsmtsc_devtest_beats_threshold_and_vader(shared_data):
+    from analysis.validation import sentiment as vs
+
+    table = vs.evaluate("devtest_rw", shared_data)
+    model, vader = vs.macro_f1(table, "target-model"), vs.macro_f1(table, "vader-sentence")
+    print("\n" + table.to_string(index=False))
+    assert model >= 0.65, table
+    assert model >= vader + 0.08, table
+    per_class = table[(table["system"] == "target-model") & (table["label"] != "macro")]
+    assert (per_class["f1"] > 0.5).all(), per_class
+
+
+@pytest.mark.shared_data
+def test_newsmtsc_loader_offsets(shared_data):
+    from analysis.validation import sentiment as vs
+
+    data = vs.load_newsmtsc("devtest_rw", shared_data)
+    assert len(data) == 1146 and data["sentence_id"].nunique() == 1067
+    assert (data.apply(lambda r: r["sentence"][r["start"]:r["end"]], axis=1) == data["mention"]).all()
+    assert set(data["label"]) == set(S.LABELS)
+
+
+def test_missing_devset_raises_devsetmissing(tmp_path):
+    from analysis.validation import DevSetMissing
+    from analysis.validation import sentiment as vs
+
+    with pytest.raises(DevSetMissing, match="newsmtsc"):
+        vs.load_newsmtsc("devtest_rw", tmp_path)
+    with pytest.raises(ValueError, match="unknown NewsMTSC split"):
+        vs.load_newsmtsc("test", tmp_path)
+
+
+def test_score_table_and_vader_rule():
+    from analysis.validation import sentiment as vs
+
+    t = vs.score(["negative", "neutral", "positive", "positive"],
+                 ["negative", "positive", "positive", "neutral"])
+    assert t["label"].tolist() == ["negative", "neutral", "positive", "macro"]
+    assert t.set_index("label").loc["negative", "f1"] == 1.0
+    assert t.set_index("label").loc["macro", "f1"] == pytest.approx((1 + 0 + 0.5) / 3, abs=1e-4)
+    assert vs.vader_labels(["What a wonderful, brilliant day!", "This is a table.",
+                            "A horrible, tragic disaster."]) == ["positive", "neutral", "negative"]
