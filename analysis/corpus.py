@@ -117,21 +117,26 @@ def _read_metadata(meta: Path) -> list[tuple[int, dict]]:
                                         "(truncated or malformed row)", line)
             rec = {c: "" for c in COLUMNS}
             rec.update({h: v.strip() for h, v in zip(header, row) if h in COLUMNS})
-            for col in REQUIRED_COLUMNS:
-                if not rec[col]:
-                    raise CorpusError(meta, f"empty {col}", line)
-            if rec["published"]:
-                try:
-                    _dt.date.fromisoformat(rec["published"])
-                except ValueError:
-                    raise CorpusError(meta, f"published {rec['published']!r} is not an ISO date "
-                                            "(YYYY-MM-DD)", line) from None
+            check_fields(meta, rec, REQUIRED_COLUMNS, line)
             records.append((line, rec))
     except csv.Error as exc:
         raise CorpusError(meta, f"malformed CSV ({exc})", reader.line_num) from exc
     if not records:
         raise CorpusError(meta, "no articles listed")
     return records
+
+
+def check_fields(path: Path, rec: dict, required: tuple[str, ...], line: int) -> None:
+    """Raise :class:`CorpusError` for an empty ``required`` field or a ``published`` that is not ISO."""
+    for col in required:
+        if not rec[col]:
+            raise CorpusError(path, f"empty {col}", line)
+    if rec.get("published"):
+        try:
+            _dt.date.fromisoformat(rec["published"])
+        except ValueError:
+            raise CorpusError(path, f"published {rec['published']!r} is not an ISO date "
+                                    "(YYYY-MM-DD)", line) from None
 
 
 def _read_text(folder: Path, rec: dict, meta: Path, line: int) -> str:

@@ -81,7 +81,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.corpus import CorpusError
+from analysis.corpus import CorpusError, check_fields
 from analysis.nlp import SharedParse
 
 #: Columns an input file (CSV, JSONL, Parquet) must have, and those it may have.
@@ -162,15 +162,7 @@ def _check_record(path: Path, raw: dict, line: int) -> dict:
                 raise CorpusError(path, f"text is {type(value).__name__}, not a string", line)
             value = str(value)
         rec[col] = value if col == "text" else value.strip()
-    for col in ("article_id", "outlet"):
-        if not rec[col]:
-            raise CorpusError(path, f"empty {col}", line)
-    if rec["published"]:
-        try:
-            _dt.date.fromisoformat(rec["published"])
-        except ValueError:
-            raise CorpusError(path, f"published {rec['published']!r} is not an ISO date "
-                                    "(YYYY-MM-DD)", line) from None
+    check_fields(path, rec, ("article_id", "outlet"), line)
     return rec
 
 

@@ -209,3 +209,20 @@ def test_dask_run_equals_local_run(tmp_path, monkeypatch):
     assert local.rows == remote.rows and local.rows["quotes"] > 0
     for name in local.rows:
         assert (local.out / f"{name}.parquet").read_bytes() == (remote.out / f"{name}.parquet").read_bytes(), name
+
+
+def test_sentiment_is_optional_and_joins_mentions(tmp_path, monkeypatch):
+    from analysis import sentiment
+
+    from test_actor_sentiment import fake_classify
+
+    monkeypatch.setattr(sentiment, "classify_targets", fake_classify)
+    src = _write_jsonl(tmp_path / "c.jsonl", SMALL)
+    plain = pipeline.run(src, tmp_path / "plain", progress=False)
+    assert "sentiment" not in plain.rows and not (plain.out / "sentiment.parquet").exists()
+    run = pipeline.run(src, tmp_path / "senti", sentiment=True, progress=False)
+    mentions, senti = _read(run.out, "mentions"), _read(run.out, "sentiment")
+    assert len(senti) == len(mentions) > 0
+    assert senti[["article_id", "start", "end"]].values.tolist() == \
+        mentions[["article_id", "start", "end"]].values.tolist()
+    assert set(senti["sentiment"]) <= {"positive", "negative"} and set(senti["voice"]) <= {"own", "quoted"}
