@@ -9,7 +9,7 @@ the measures look for (actors, reporting verbs, hedges, chrome phrases).
 
 from __future__ import annotations
 
-from hypothesis import strategies as st
+from hypothesis import example, strategies as st
 
 QUOTE_MARKS = ['"', "'", "“", "”", "‘", "’", "„", "«", "»", "‹", "›", "`"]
 BREAKS = ["\n", "\r", "\r\n", "\n\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1e"]
@@ -60,3 +60,17 @@ def assert_no_overlap(pairs) -> None:
     spans = sorted((int(s), int(e)) for s, e in pairs)
     for (s0, e0), (s1, e1) in zip(spans, spans[1:]):
         assert e0 <= s1, ((s0, e0), (s1, e1))
+
+
+def with_edge_cases(test, extra=()):
+    """Run ``test`` on every fixed edge case (and ``extra``) besides the generated examples."""
+    for case in [*EDGE_CASES, *extra]:
+        test = example(case)(test)
+    return test
+
+
+def assert_offset_table(table, columns, text: str, value: str = "text") -> None:
+    """A measure's table: the documented columns, offsets that slice back, no overlaps."""
+    assert list(table.columns) == list(columns)
+    assert_spans_slice_back(table, text, value=value)
+    assert_no_overlap(zip(table["start"], table["end"]))

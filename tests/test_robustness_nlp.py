@@ -14,7 +14,8 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from analysis import actors, boilerplate as bp, hedging, paths, quotes, readability, sentences
-from robust_text import EDGE_CASES, assert_no_overlap, assert_spans_slice_back, hostile, texts
+from robust_text import (assert_no_overlap, assert_offset_table, assert_spans_slice_back, hostile,
+                         texts, with_edge_cases as edge_cases)
 
 FEW = settings(max_examples=max(5, settings.default.max_examples // 4))
 #: Hostile texts with the sentences news measures react to, so the paths past "nothing found" run.
@@ -27,9 +28,7 @@ news_texts = st.builds(lambda parts: "\n".join(parts),
 
 
 def with_edge_cases(test):
-    for case in EDGE_CASES + ["\r\n".join(NEWS), "\r".join(NEWS) + '"' * 9]:
-        test = example(case)(test)
-    return test
+    return edge_cases(test, extra=["\r\n".join(NEWS), "\r".join(NEWS) + '"' * 9])
 
 
 def _inside(text, s, e):
@@ -41,8 +40,7 @@ def _inside(text, s, e):
 @with_edge_cases
 def test_sentences_slice_back_in_order_within_paragraphs(text):
     sents = sentences.sentences(text)
-    assert_spans_slice_back(sents, text)
-    assert_no_overlap(zip(sents["start"], sents["end"]))
+    assert_offset_table(sents, sentences.COLUMNS, text)
     assert sents["sentence"].tolist() == list(range(1, len(sents) + 1))
     paras = sentences.paragraphs(text).set_index("paragraph")
     for row in sents.itertuples():
@@ -78,9 +76,7 @@ def test_quotes_and_scare_quotes_offsets(text):
 @with_edge_cases
 def test_mentions_slice_back_inside_their_sentence(text):
     m = actors.find_mentions(text)
-    assert list(m.columns) == actors.COLUMNS
-    assert_spans_slice_back(m, text, value="surface")
-    assert_no_overlap(zip(m["start"], m["end"]))
+    assert_offset_table(m, actors.COLUMNS, text, value="surface")
     assert set(m["in_quote"]) <= {"no", "direct", "indirect"}
     assert set(m["source"]) <= {"registry", "ner"}
     for row in m.itertuples():
@@ -104,9 +100,7 @@ def test_resolve_returns_a_registry_actor_or_nothing(surface):
 @with_edge_cases
 def test_hedges_slice_back_and_rates_are_consistent(text):
     h = hedging.find_hedges(text)
-    assert list(h.columns) == hedging.COLUMNS
-    assert_spans_slice_back(h, text, value="cue")
-    assert_no_overlap(zip(h["start"], h["end"]))
+    assert_offset_table(h, hedging.COLUMNS, text, value="cue")
     assert set(h["category"]) <= set(hedging.CATEGORIES)
     assert set(h["uncertainty"]) <= set(hedging.UNCERTAINTY)
     assert set(h["in_quote"]) <= set(hedging.QUOTE_KINDS)

@@ -56,17 +56,18 @@ def test_unclosed_single_quotes_are_linear():
     assert cpu_seconds(quotes.quotation_spans, text) < 5
 
 
-@pytest.mark.parametrize("run", ['"' * 6_000, "“" * 6_000, "," * 6_000, "\U0001F600" * 6_000,
-                                 "“\"”'‘’«»„" * 700])
+@pytest.mark.parametrize("run", ['"' * 12_000, "“\"”'‘’«»„\U0001F600" * 1_200])
 def test_spacy_measures_are_linear_on_long_punctuation_runs(run):
     """Regression: spaCy's tokenizer peels such a run one character at a time, rescanning it
-    each time (6,000 quotation marks: ~4 s; 72,000: half an hour). Runs are now cut into
-    pieces of :data:`analysis.sentences.MAX_RUN_CHARS` before parsing."""
+    each time (12,000 quotation marks: 20-27 s CPU to split into sentences; 72,000: half an
+    hour). Runs are now cut into pieces of :data:`analysis.sentences.MAX_RUN_CHARS` before
+    parsing (3 s, most of it parsing 12,000 one-character tokens)."""
     text = f"Assad said {run} in Moscow.\n"
-    assert cpu_seconds(sentences.sentences, text) < 10
+    t = time.process_time()
     sents = sentences.sentences(text)
+    assert time.process_time() - t < 12
     assert_spans_slice_back(sents, text)
-    assert cpu_seconds(readability.readability, text) < 10
+    assert cpu_seconds(readability.readability, text) < 12
 
 
 def test_paragraph_longer_than_spacy_max_length_is_parsed_in_pieces():

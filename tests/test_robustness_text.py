@@ -14,14 +14,8 @@ from hypothesis import example, given, strategies as st
 from analysis import boilerplate as bp
 from analysis import corpus as corpus_mod
 from analysis import quotes, readability, sentences
-from robust_text import (EDGE_CASES, QUOTE_MARKS, assert_no_overlap, assert_spans_slice_back,
-                         non_space_positions, texts)
-
-
-def with_edge_cases(test):
-    for case in EDGE_CASES:
-        test = example(case)(test)
-    return test
+from robust_text import (QUOTE_MARKS, assert_no_overlap, assert_spans_slice_back,
+                         non_space_positions, texts, with_edge_cases)
 
 
 def _covered(table) -> set[int]:
