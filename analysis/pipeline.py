@@ -90,6 +90,8 @@ INPUT_OPTIONAL = ("title", "published", "event")
 #: Tables written by :func:`run` (``sentiment`` only when asked for).
 TABLES = ("articles", "lines", "quotes", "scare_quotes", "mentions", "hedges", "hedge_rates",
           "sentences", "readability", "sentiment", "errors", "outlets")
+#: Columns of the ``errors`` table: where the article is in the input, the stage that failed, the exception.
+ERROR_COLUMNS = ["article_id", "outlet", "line", "stage", "error", "message"]
 #: Articles per chunk: the unit that is parsed in one ``nlp.pipe`` call and written at once.
 CHUNK_SIZE = 64
 #: spaCy batch size within a chunk (paragraphs per batch).
@@ -361,10 +363,9 @@ def _process_chunk(records, sentiment, model, batch_size):
                     tables[name].append(frame)
         tables["articles"].append(_article_row(art))
         if art.error is not None:
-            tables["errors"].append(pd.DataFrame([{
-                "article_id": art.rec["article_id"], "outlet": art.rec["outlet"],
-                "line": art.rec["line"], "stage": art.stage, "error": art.error[0],
-                "message": art.error[1]}]))
+            tables["errors"].append(pd.DataFrame([(
+                art.rec["article_id"], art.rec["outlet"], art.rec["line"], art.stage, *art.error)],
+                columns=ERROR_COLUMNS))
         art.docs = []  # release the parse
     return {name: pd.concat(frames, ignore_index=True) for name, frames in tables.items()}
 
@@ -586,7 +587,8 @@ class _TableWriter:
 
         for name in names:
             if name not in self.writers:  # no rows: an empty table with the columns
-                empty = self.columns.get(name, pd.DataFrame(columns=["article_id", "outlet"]))
+                default = ERROR_COLUMNS if name == "errors" else ["article_id", "outlet"]
+                empty = self.columns.get(name, pd.DataFrame(columns=default))
                 pq.write_table(_to_arrow(empty.astype(object)), self._tmp(name))
                 self.rows[name] += 0
             else:
@@ -693,7 +695,7 @@ class RunSummary:
         rate = self.articles / self.seconds if self.seconds else float("nan")
         wrate = self.words / self.seconds if self.seconds else float("nan")
         lines = [f"{self.articles} articles ({self.failed} failed, see errors.parquet) in "
-                 f"{self.seconds:.1f} s: {rate:.2f} articles/s, {wrate:,.0f} words/s",
+                 f"{self.seconds:.1f} s: {rate:.2f} articles/s, {wrate:,.0f} body words/s",
                  f"tables in {self.out}:"]
         lines += [f"  {name}.parquet  {n:,} rows" for name, n in self.rows.items()]
         return "\n".join(lines)
@@ -775,7 +777,8 @@ def run(input_path: Path | str, out: Path | str, workers: int = 1, dask=None,
             for result in _in_order(lambda c: submit(task, c), chunks, window):
                 arts = result["articles"]
                 for name in names:
-                    writer.write(name, result.get(name, pd.DataFrame()))
+                    if name in result:
+                        writer.write(name, result[name])
                 part = _outlet_totals(arts)
                 totals = part if totals is None else totals.add(part, fill_value=0).astype(np.int64)
                 summary.articles += len(arts)

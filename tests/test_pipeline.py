@@ -226,3 +226,8 @@ def test_sentiment_is_optional_and_joins_mentions(tmp_path, monkeypatch):
     assert senti[["article_id", "start", "end"]].values.tolist() == \
         mentions[["article_id", "start", "end"]].values.tolist()
     assert set(senti["sentiment"]) <= {"positive", "negative"} and set(senti["voice"]) <= {"own", "quoted"}
+
+
+def test_errors_table_has_its_columns_when_empty(seed_run):
+    out, _ = seed_run
+    assert list(_read(out, "errors").columns) == pipeline.ERROR_COLUMNS
