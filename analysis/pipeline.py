@@ -749,13 +749,14 @@ class _Now:
 
 def run(input_path: Path | str, out: Path | str, workers: int = 1, dask=None,
         chunk_size: int = CHUNK_SIZE, sentiment: bool = False, model: str | None = None,
-        progress: bool = True) -> RunSummary:
+        progress: bool = True, on_chunk: Callable[[int], None] | None = None) -> RunSummary:
     """Compute every measure for every article of ``input_path``; write the tables into ``out``.
 
     ``input_path``: see :func:`iter_articles`. ``workers``: local processes (1 =
     this process). ``dask``: a scheduler address, a ``dask.distributed.Client``,
     or ``"local"`` for a ``LocalCluster`` of ``workers`` processes. ``sentiment``
-    adds the (slow, transformer-based) target sentiment of every mention. Raises
+    adds the (slow, transformer-based) target sentiment of every mention.
+    ``on_chunk(n)`` is called after each chunk is written with the articles done so far. Raises
     :class:`analysis.corpus.CorpusError` on bad input before anything is written.
     Returns a :class:`RunSummary`.
     """
@@ -785,6 +786,8 @@ def run(input_path: Path | str, out: Path | str, workers: int = 1, dask=None,
                 summary.failed += int((arts["status"] != "ok").sum())
                 summary.words += int(arts["body_words"].sum())
                 bar.update(len(arts))
+                if on_chunk is not None:
+                    on_chunk(summary.articles)
         except BaseException:
             writer.abort()
             raise
