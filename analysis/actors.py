@@ -84,6 +84,7 @@ before an organ noun (``Egyptian officials``).
 
 from __future__ import annotations
 
+import bisect
 import collections
 import csv
 import functools
@@ -1083,11 +1084,19 @@ def find_mentions(text: str, quotes: pd.DataFrame | None = None, nlp=None,
         for q in qtab.itertuples(index=False):
             actor = getattr(q, "actor", None)
             actor = None if actor is None or (isinstance(actor, float) and pd.isna(actor)) or actor == "" else actor
-            qlist.append((int(q.start), int(q.end), str(q.kind), actor))
+            qlist.append((int(q.start), int(q.end), str(q.kind), actor, len(qlist)))
+    # sorted lookups, so mentions × sentences or quotations is never scanned in full (linear time):
+    # sentences do not overlap; a quotation holding [start, end) starts in [end - longest, start]
+    sent_starts = [r[1] for r in sent_rows]
+    qlist.sort(key=lambda q: q[0])
+    q_starts = [q[0] for q in qlist]
+    longest = max((q[1] - q[0] for q in qlist), default=0)
     for c in all_cands:
-        sent = next((r for r in sent_rows if r[1] <= c.start < r[2]), None)
-        inside = [q for q in qlist if q[0] <= c.start and c.end <= q[1]]
-        inside.sort(key=lambda q: (q[2] != "direct", q[1] - q[0]))
+        k = bisect.bisect_right(sent_starts, c.start) - 1
+        sent = sent_rows[k] if k >= 0 and sent_rows[k][1] <= c.start < sent_rows[k][2] else None
+        near = qlist[bisect.bisect_left(q_starts, c.end - longest):bisect.bisect_right(q_starts, c.start)]
+        inside = [q for q in near if q[0] <= c.start and c.end <= q[1]]
+        inside.sort(key=lambda q: (q[2] != "direct", q[1] - q[0], q[4]))
         in_quote, speaker = ("no", None) if not inside else (inside[0][2], inside[0][3])
         atype = c.actor_type or _type_of(c.actor)
         rows.append((c.actor, atype, text[c.start:c.end], c.label, c.start, c.end,

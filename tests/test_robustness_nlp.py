@@ -215,3 +215,31 @@ def test_target_sentiment_one_row_per_target_with_probabilities(items):
     probs = t[["p_negative", "p_neutral", "p_positive"]]
     assert probs.apply(lambda c: c.between(0, 1)).all().all()
     assert np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+
+
+@FEW
+@given(news_texts.filter(lambda t: t.strip()), st.data())
+def test_mention_quote_and_sentence_lookup_matches_the_definition(text, data):
+    """Regression for the sorted lookups in find_mentions (each mention used to scan every
+    sentence and every quotation: quadratic): for any quotes table — unsorted, overlapping,
+    nested — a mention's sentence is the one holding its start, and its quotation is the
+    direct one before an indirect one, then the narrowest, then the first in the table."""
+    n = len(text)
+    spans = data.draw(st.lists(st.tuples(st.integers(0, n), st.integers(0, n),
+                                         st.sampled_from(["direct", "indirect"]),
+                                         st.sampled_from(["", "putin", "assad", "x"])), max_size=8))
+    table = pd.DataFrame([(min(a, b), max(a, b), k, who) for a, b, k, who in spans],
+                         columns=["start", "end", "kind", "actor"])
+    m = actors.find_mentions(text, quotes=table, ner=False)
+    sents = sentences.sentences(text)
+    for row in m.itertuples():
+        holding = sents[(sents["start"] <= row.start) & (row.start < sents["end"])]
+        assert (pd.isna(row.sentence) and holding.empty) or row.sentence == holding["sentence"].iat[0]
+        inside = [(k != "direct", e - s, i, k, who) for i, (s, e, k, who) in enumerate(table.itertuples(index=False))
+                  if s <= row.start and row.end <= e]
+        speaker = None if pd.isna(row.quote_speaker) else row.quote_speaker
+        if not inside:
+            assert (row.in_quote, speaker) == ("no", None)
+        else:
+            _, _, _, kind, who = min(inside)
+            assert (row.in_quote, speaker) == (kind, who or None)
