@@ -590,10 +590,14 @@ def _extract_uncached(text: str, nlp):
         return _in_spans(direct, off)
 
     records = []
-    # a paragraph ending "Reuters reports:" introduces the next paragraph as a quotation
+    # a paragraph ending "Reuters reports:" introduces the next paragraph as a quotation —
+    # unless that paragraph holds quotation marks of its own (then it reports, it is not quoted)
+    marks = [d.open_mark for d in direct]
     for (para, doc), (nxt, _ndoc) in zip(parsed.docs, parsed.docs[1:]):
+        first_mark = bisect.bisect_left(marks, nxt.start)
         if (not para.text.endswith(":") or nxt.paragraph == para.paragraph  # a piece of one paragraph
-                or text[nxt.start] in OPEN_DOUBLE + '"' or in_direct(nxt.start)):
+                or text[nxt.start] in OPEN_DOUBLE + '"' or in_direct(nxt.start)
+                or (first_mark < len(marks) and marks[first_mark] < nxt.end)):
             continue
         last = list(doc.sents)[-1]
         for tok in _cue_verbs(last):

@@ -243,3 +243,17 @@ def test_mention_quote_and_sentence_lookup_matches_the_definition(text, data):
         else:
             _, _, _, kind, who = min(inside)
             assert (row.in_quote, speaker) == (kind, who or None)
+
+
+def test_colon_block_quote_does_not_swallow_a_quotation():
+    """Regression (found by the deep profile): after "Reuters reports:", a next paragraph that
+    holds its own attributed quotation became one direct quotation containing the other, so
+    the same words counted for two speakers."""
+    text = 'Reuters reports:\nAssad said "the regime will win," according to officials.'
+    q = quotes.extract_quotes(text)
+    direct = q[q["kind"] == "direct"]
+    assert_no_overlap(zip(direct["start"], direct["end"]))
+    assert direct["text"].tolist() == ["the regime will win,"]
+    # the convention itself still holds for a paragraph without marks
+    q = quotes.extract_quotes("Reuters reports:\nThe talks in Moscow were useful and frank.")
+    assert q.loc[q["kind"] == "direct", "text"].tolist() == ["The talks in Moscow were useful and frank."]
