@@ -20,7 +20,7 @@ TEMPLATE = Path("report") / "templates" / "findings.md"
 OUTPUT = Path("report") / "findings.md"
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s|]+)\s*(?:\|\s*([^{}\d]*?)\s*)?\}\}")
 #: A number as a reader sees it: 18,688 · 0.956 · −0.42 · 2015 (not the 6 in "MiniLM-L6").
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+_NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w])")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)

@@ -105,3 +105,7 @@ def test_the_committed_findings_are_the_rendered_template():
 
 def test_fallback_text_only_for_keys_that_may_be_absent():
     assert report.render("CI {{ a.ci_low | — }} / {{ a.f1 | — }}", NUMBERS) == "CI — / 0.956"
+
+
+def test_number_tokens_stop_at_punctuation():
+    assert report.number_tokens("began in 2011, then 18,688. Also 0.5.") == ["2011", "18,688", "0.5"]
