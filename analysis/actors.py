@@ -1223,7 +1223,7 @@ def corpus_mentions(corpus: pd.DataFrame, nlp=None, quotes: dict | None = None,
         m.insert(0, "outlet", row.outlet)
         m.insert(0, "article_id", row.article_id)
         parts.append(m)
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["article_id", "outlet", *COLUMNS])
     notes = {p.attrs.get("quotes", "") for p in parts}
     out.attrs["quotes"] = "; ".join(sorted(n for n in notes if n))
     return out

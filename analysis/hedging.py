@@ -967,6 +967,8 @@ def corpus_cues(corpus: pd.DataFrame, segments: pd.DataFrame | None = None,
         t.insert(0, "outlet", outlet)
         t.insert(0, "article_id", aid)
         parts.append(t)
+    if not parts:  # an empty corpus
+        return pd.DataFrame(columns=["article_id", "outlet", *COLUMNS])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -987,6 +989,9 @@ def corpus_sentences(corpus: pd.DataFrame, segments: pd.DataFrame | None = None,
         t.insert(0, "outlet", outlet)
         t.insert(0, "article_id", aid)
         parts.append(t)
+    if not parts:  # an empty corpus
+        return pd.DataFrame(columns=["article_id", "outlet", "sentence", "start", "end", "text", "cues",
+                                     "semantic", "discourse", "lexicon", "p_model", "model"])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -1005,6 +1010,9 @@ def hedge_rates(corpus: pd.DataFrame, segments: pd.DataFrame | None = None,
         t.insert(0, "article_id", aid)
         t.insert(0, "outlet", outlet)
         parts.append(t)
+    if not parts:  # an empty corpus
+        return pd.DataFrame(columns=["outlet", "article_id", "voice", "category", "count", "words",
+                                     "sentences", "per_1000"])
     return pd.concat(parts, ignore_index=True)
 
 

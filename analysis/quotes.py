@@ -879,6 +879,9 @@ def corpus_quotes(corpus: pd.DataFrame, segments: pd.DataFrame | None = None
             part.insert(0, "outlet", outlet)
             part.insert(0, "article_id", aid)
             store.append(part)
+    if not q_parts:  # an empty corpus
+        return (pd.DataFrame(columns=["article_id", "outlet", *COLUMNS]),
+                pd.DataFrame(columns=["article_id", "outlet", *SCARE_COLUMNS]), bodies)
     return pd.concat(q_parts, ignore_index=True), pd.concat(s_parts, ignore_index=True), bodies
 
 

@@ -179,13 +179,23 @@ def test_every_article_appears_in_every_per_article_output(pages):
 
 def test_empty_corpus_gives_empty_tables():
     """Regression: an empty corpus (e.g. an empty chunk of a larger one) raised pandas' "No
-    objects to concatenate" from segment_corpus and everything built on it."""
+    objects to concatenate" from every per-corpus function."""
     corpus = _corpus([])
     seg = bp.segment_corpus(corpus)
     assert seg.empty and list(seg.columns[:2]) == ["article_id", "outlet"]
     assert bp.corpus_bodies(corpus, seg).empty
     assert readability.article_readability(corpus, seg).empty
     assert readability.outlet_readability(corpus, seg).empty
+    q, scare, texts_by_id = quotes.corpus_quotes(corpus, seg)
+    assert q.empty and scare.empty and texts_by_id == {}
+    assert list(q.columns[2:]) == quotes.COLUMNS and list(scare.columns[2:]) == quotes.SCARE_COLUMNS
+    m = actors.corpus_mentions(corpus)
+    assert m.empty and list(m.columns[2:]) == actors.COLUMNS
+    assert actors.label_table(corpus, m).empty
+    cues = hedging.corpus_cues(corpus, seg)
+    assert cues.empty and list(cues.columns[2:]) == hedging.COLUMNS
+    assert hedging.hedge_rates(corpus, seg).empty
+    assert hedging.corpus_sentences(corpus, seg).empty
 
 
 @st.composite
