@@ -10,6 +10,7 @@ length, chrome blanked), so they index the raw article too.
 
 from __future__ import annotations
 
+import collections
 import re
 
 import pandas as pd
@@ -31,15 +32,23 @@ MAX_PIECE_CHARS = 10_000
 MAX_RUN_CHARS = 200
 
 
-def paragraphs(text: str) -> pd.DataFrame:
-    """Non-blank lines as paragraphs: ``paragraph`` (1-based), ``start``, ``end``, ``text`` (stripped)."""
+#: One paragraph or piece: ``paragraph`` (1-based), ``start``, ``end``, ``text`` (stripped).
+Row = collections.namedtuple("Row", ["paragraph", "start", "end", "text"])
+
+
+def _paragraph_rows(text: str) -> list[Row]:
     rows = []
     for m in _PARA_RE.finditer(text):
         raw = m.group()
         lead = len(raw) - len(raw.lstrip())
         stripped = raw.strip()
-        rows.append((len(rows) + 1, m.start() + lead, m.start() + lead + len(stripped), stripped))
-    return pd.DataFrame(rows, columns=["paragraph", "start", "end", "text"])
+        rows.append(Row(len(rows) + 1, m.start() + lead, m.start() + lead + len(stripped), stripped))
+    return rows
+
+
+def paragraphs(text: str) -> pd.DataFrame:
+    """Non-blank lines as paragraphs: ``paragraph`` (1-based), ``start``, ``end``, ``text`` (stripped)."""
+    return pd.DataFrame(_paragraph_rows(text), columns=list(Row._fields))
 
 
 def _piece_bounds(para: str) -> list[tuple[int, int]]:
@@ -74,23 +83,27 @@ def pieces(text: str) -> pd.DataFrame:
     Same columns; a split paragraph gives several rows with the same ``paragraph``
     number. Paragraphs of ordinary prose are one piece each.
     """
+    return pd.DataFrame(_piece_rows(text), columns=list(Row._fields))
+
+
+def _piece_rows(text: str) -> list[Row]:
     rows = []
-    for para in paragraphs(text).itertuples(index=False):
+    for para in _paragraph_rows(text):
         for a, b in _piece_bounds(para.text):
             raw = para.text[a:b]
             stripped = raw.strip()
             if stripped:
                 start = para.start + a + len(raw) - len(raw.lstrip())
-                rows.append((para.paragraph, start, start + len(stripped), stripped))
-    return pd.DataFrame(rows, columns=["paragraph", "start", "end", "text"])
+                rows.append(Row(para.paragraph, start, start + len(stripped), stripped))
+    return rows
 
 
 def docs(text: str, nlp=None):
     """Yield ``(piece_row, doc)`` for each paragraph (or piece of one, see :func:`pieces`),
-    parsed in one ``nlp.pipe`` batch."""
+    parsed in one ``nlp.pipe`` batch. Each row is a :data:`Row`."""
     nlp = nlp or load_nlp()
-    paras = pieces(text)
-    for row, doc in zip(paras.itertuples(index=False), nlp.pipe(paras["text"].tolist())):
+    rows = _piece_rows(text)
+    for row, doc in zip(rows, nlp.pipe([r.text for r in rows])):
         yield row, doc
 
 
