@@ -9,7 +9,11 @@ the measures look for (actors, reporting verbs, hedges, chrome phrases).
 
 from __future__ import annotations
 
-from hypothesis import example, strategies as st
+from hypothesis import example, settings, strategies as st
+
+#: For tests that parse every example: a quarter of the profile's examples (imported after
+#: tests/conftest.py has loaded the profile).
+FEW = settings(max_examples=max(5, settings.default.max_examples // 4))
 
 QUOTE_MARKS = ['"', "'", "“", "”", "‘", "’", "„", "«", "»", "‹", "›", "`"]
 BREAKS = ["\n", "\r", "\r\n", "\n\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1e"]

@@ -6,9 +6,8 @@ import pandas as pd
 from hypothesis import given, settings, strategies as st
 
 from analysis import events, facts, viewer
-from robust_text import assert_spans_slice_back, hostile, texts, with_edge_cases
+from robust_text import FEW, assert_spans_slice_back, hostile, texts, with_edge_cases
 
-FEW = settings(max_examples=max(5, settings.default.max_examples // 4))
 #: Text an attacker might plant in a page, beside the news words.
 MARKUP = ["<script>alert(1)</script>", "</span><b>", "&amp;", "&lt;", "<!--", "]]>", "\"'><img src=x>",
           "250,000 people were killed in 2011.", "Putin flew to Damascus on Jan. 7, 2020.",

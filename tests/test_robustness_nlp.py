@@ -14,10 +14,9 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from analysis import actors, boilerplate as bp, hedging, paths, quotes, readability, sentences
-from robust_text import (assert_no_overlap, assert_offset_table, assert_spans_slice_back, hostile,
+from robust_text import (FEW, assert_no_overlap, assert_offset_table, assert_spans_slice_back, hostile,
                          texts, with_edge_cases as edge_cases)
 
-FEW = settings(max_examples=max(5, settings.default.max_examples // 4))
 #: Hostile texts with the sentences news measures react to, so the paths past "nothing found" run.
 NEWS = ['Assad said "the regime will win," according to officials.',
         "“We may talk,” Putin told reporters in Moscow.", "Analysts believe the rebels might lose.",
