@@ -158,7 +158,7 @@ def number_value(text: str) -> float | None:
     while words and words[-1] in _SCALES:
         scale *= _SCALES[words.pop()]
     head = " ".join(words).replace("-", " ")
-    if re.fullmatch(r"[\d,]+(?:\.\d+)?", head):
+    if re.fullmatch(r"[\d,]+(?:\.\d+)?", head) and re.search(r"\d", head):  # "," alone is no number
         return float(head.replace(",", "")) * scale
     total = 0
     for w in head.split():

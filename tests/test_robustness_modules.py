@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from analysis import events, facts, viewer
 from robust_text import FEW, assert_spans_slice_back, hostile, texts, with_edge_cases
@@ -43,7 +43,11 @@ def test_facts_slice_back(text):
 
 
 @given(st.one_of(texts, st.from_regex(r"[\d,. ]{0,12}(?:million|thousand|billion)?", fullmatch=True)))
+@example(",")
+@example(",, million")
 def test_number_and_date_values_never_raise(text):
+    """Regression (found by the deep profile): a lone comma passed the numeral pattern and
+    number_value raised ValueError from float("")."""
     value = facts.number_value(text)
     assert value is None or value >= 0
     date = facts.date_value(text)
