@@ -16,6 +16,8 @@ One process (a fresh one per run, so memory is the run's own), one worker:
    checkpoint's articles (the model's default components; docs dropped as they
    come; 64 per batch like the pipeline's chunks — spaCy's default of 1,000
    whole articles per batch holds gigabytes);
+   then the same over their non-blank lines, one doc per line (the unit the
+   pipeline parses, since its sentences never cross a line break);
 2. :func:`analysis.pipeline.run` over all the articles (from a Parquet file,
    every table written), with checkpoints every ``--every`` articles: time so
    far and peak resident memory since the pipeline started (Linux VmHWM).
@@ -109,6 +111,7 @@ def measure(n: int, every: int, sentiment: bool = False) -> dict:
     """
     from analysis import pipeline
     from analysis.nlp import load_nlp
+    from analysis.sentences import _paragraph_rows
 
     chunk = pipeline.CHUNK_SIZE
     first = min(n, -(-every // chunk) * chunk)
@@ -131,6 +134,14 @@ def measure(n: int, every: int, sentiment: bool = False) -> dict:
         out["bare_articles"], out["bare_words"] = first, sum(words[:first])
         out["bare_wall"], out["bare_cpu"] = timed(bare_run)
         out["bare_peak_rss_mb"] = peak_rss_mb()
+        # the pipeline's own unit: each non-blank line parsed as its own doc
+        lines = [p.text for t in texts[:first] for p in _paragraph_rows(t)]
+
+        def bare_lines():
+            for _ in nlp.pipe(lines, batch_size=pipeline.BATCH_SIZE):
+                pass
+        out["bare_lines_wall"], out["bare_lines_cpu"] = timed(bare_lines)
+        del lines
         del texts
         reset_peak()
         w0, c0 = time.perf_counter(), time.process_time()
@@ -177,6 +188,11 @@ def report(r: dict) -> None:
           + _rates(first["articles"], first["words"], first["wall"], first["cpu"]))
     print(f"  ratio pipeline/bare throughput on those articles: wall {r['bare_wall'] / first['wall']:.3f}, "
           f"CPU {r['bare_cpu'] / first['cpu']:.3f}   (target >= 0.7)")
+    if "bare_lines_wall" in r:
+        print(f"  bare nlp.pipe over their non-blank lines, one doc each (the pipeline's parse unit): "
+              + _rates(r["bare_articles"], r["bare_words"], r["bare_lines_wall"], r["bare_lines_cpu"]))
+        print(f"  ratio pipeline/bare-by-lines: wall {r['bare_lines_wall'] / first['wall']:.3f}, "
+              f"CPU {r['bare_lines_cpu'] / first['cpu']:.3f}")
     print("  pipeline as it went:  articles   wall s    CPU s  CPU ms/article  words/s (CPU)  peak RSS MB")
     for cp in cps:
         print(f"                      {cp['articles']:8,} {cp['wall']:8.0f} {cp['cpu']:8.0f} "
