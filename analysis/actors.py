@@ -1204,16 +1204,17 @@ def article_text(raw: str, segments: pd.DataFrame | None = None) -> str:
 
 
 def corpus_mentions(corpus: pd.DataFrame, nlp=None, quotes: dict | None = None,
-                    ner: bool = True) -> pd.DataFrame:
+                    ner: bool = True, segments: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`find_mentions` for every article of ``corpus`` (``article_id`` and ``outlet`` first).
 
     Text per article is :func:`article_text` (body + headline/standfirst), with
     boilerplate segmented per outlet (:func:`analysis.boilerplate.segment_corpus`).
-    ``quotes`` maps article_id → quotes table (default: try the quotes module).
+    ``quotes`` maps article_id → quotes table (default: try the quotes module);
+    ``segments`` is an already computed ``segment_corpus`` table.
     """
     from analysis import boilerplate
 
-    seg = boilerplate.segment_corpus(corpus)
+    seg = boilerplate.segment_corpus(corpus) if segments is None else segments
     parts = []
     for row in corpus.itertuples(index=False):
         s = seg[seg["article_id"] == row.article_id].drop(columns=["article_id", "outlet"])

@@ -63,7 +63,7 @@ def measure_tables(corpus: pd.DataFrame, sentiment: bool = True, nlp=None) -> di
     segments = boilerplate.segment_corpus(corpus)
     bodies = boilerplate.corpus_bodies(corpus, segments)
     quotes, scare, _ = quotes_mod.corpus_quotes(corpus, segments)
-    mentions = actors.corpus_mentions(corpus, nlp=nlp)
+    mentions = actors.corpus_mentions(corpus, nlp=nlp, segments=segments)
     sents = []
     for aid, outlet, body in bodies.itertuples(index=False, name=None):
         s = sentences.sentences(body, nlp)
@@ -73,7 +73,9 @@ def measure_tables(corpus: pd.DataFrame, sentiment: bool = True, nlp=None) -> di
     tables = {
         "segments": segments, "bodies": bodies, "quotes": quotes, "scare": scare, "mentions": mentions,
         "sentences": pd.concat(sents, ignore_index=True),
-        "hedges": hedging.corpus_cues(corpus, segments, nlp=nlp),
+        # the quotations found above, so hedges are not re-parsed for their voice
+        "hedges": hedging.corpus_cues(corpus, segments, nlp=nlp, quotes={
+            aid: quotes[quotes["article_id"] == aid] for aid in bodies["article_id"]}),
         "readability": readability.article_readability(corpus, segments, nlp=nlp),
     }
     if sentiment:
