@@ -357,8 +357,8 @@ class _Para:
         self.places: list[tuple[int, int]] = []
         self.tok_at = [None] * (len(text) + 1)
         for t in doc:
-            for c in range(t.idx, t.idx + len(t.text)):
-                self.tok_at[c] = t.i
+            n = len(t.text)
+            self.tok_at[t.idx:t.idx + n] = [t.i] * n
 
     def first_tok(self, start: int):
         for c in range(start, len(self.text)):
@@ -1029,10 +1029,11 @@ def _sentence_rows(para, doc, first_no: int) -> list[tuple]:
     """Sentences of one paragraph exactly as :func:`analysis.sentences.sentences` numbers them."""
     rows = []
     for sent in doc.sents:
-        s = sent.text.strip()
+        raw = para.text[sent.start_char:sent.end_char]  # == sent.text, without re-joining tokens
+        s = raw.strip()
         if not s:
             continue
-        start = para.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        start = para.start + sent.start_char + (len(raw) - len(raw.lstrip()))
         rows.append((first_no + len(rows), start, start + len(s)))
     return rows
 
@@ -1062,6 +1063,21 @@ def find_mentions(text: str, quotes: pd.DataFrame | None = None, nlp=None,
     ``source`` is ``registry`` or ``ner`` (ad-hoc actor from spaCy entities; set
     ``ner=False`` to skip them).
     """
+    rows, qnote = _mention_rows(text, quotes, nlp, ner)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out = out.astype({"start": int, "end": int})
+    for col in ("sentence", "sentence_start", "sentence_end"):
+        out[col] = out[col].astype("Int64")
+    out.attrs["quotes"] = qnote
+    return out
+
+
+def _mention_rows(text: str, quotes, nlp, ner: bool) -> tuple[list[tuple], str]:
+    """:func:`find_mentions`' rows as tuples in :data:`COLUMNS` order, and where its quotations came from.
+
+    Without the table, so :func:`resolve` (called for every new speaker name)
+    pays no DataFrame construction.
+    """
     from analysis.sentences import docs
 
     comp = _compiled()
@@ -1081,10 +1097,11 @@ def find_mentions(text: str, quotes: pd.DataFrame | None = None, nlp=None,
     qtab, qnote = _quotes_for(text, quotes)
     qlist = []
     if qtab is not None and len(qtab):
-        for q in qtab.itertuples(index=False):
-            actor = getattr(q, "actor", None)
+        q_actor = qtab["actor"].tolist() if "actor" in qtab.columns else [None] * len(qtab)
+        for q_start, q_end, q_kind, actor in zip(qtab["start"].tolist(), qtab["end"].tolist(),
+                                                 qtab["kind"].tolist(), q_actor):
             actor = None if actor is None or (isinstance(actor, float) and pd.isna(actor)) or actor == "" else actor
-            qlist.append((int(q.start), int(q.end), str(q.kind), actor, len(qlist)))
+            qlist.append((int(q_start), int(q_end), str(q_kind), actor, len(qlist)))
     # sorted lookups, so mentions × sentences or quotations is never scanned in full (linear time):
     # sentences do not overlap; a quotation holding [start, end) starts in [end - longest, start]
     sent_starts = [r[1] for r in sent_rows]
@@ -1102,12 +1119,7 @@ def find_mentions(text: str, quotes: pd.DataFrame | None = None, nlp=None,
         rows.append((c.actor, atype, text[c.start:c.end], c.label, c.start, c.end,
                      sent[0] if sent else None, sent[1] if sent else None, sent[2] if sent else None,
                      in_quote, speaker, c.kind))
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    out = out.astype({"start": int, "end": int})
-    for col in ("sentence", "sentence_start", "sentence_end"):
-        out[col] = out[col].astype("Int64")
-    out.attrs["quotes"] = qnote
-    return out
+    return rows, qnote
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1134,15 +1146,15 @@ def resolve(surface: str) -> tuple[str | None, str | None]:
     row = comp.by_key.get(key) or comp.by_key.get(key.lower())
     if row is not None and row["form"] != "adjective":
         return row["actor"], row["label"]
-    found = find_mentions(s, quotes=_NO_QUOTES, ner=False, nlp=_primed)
-    if found.empty:
+    found, _ = _mention_rows(s, _NO_QUOTES, _primed, ner=False)
+    if not found:
         # a speaker is never a place: retry the bare country / capital
         hit = _raw_matches(s, comp)
         for _, _, r in hit:
             if r["form"] in ("country", "metonym", "name", "demonym", "collective"):
                 return r["actor"], r["label"]
         return None, None
-    first = found.iloc[0]
+    first = dict(zip(COLUMNS, found[0]))
     lead = s[:int(first["start"])]
     if not re.fullmatch(r"[\[(\"“'‘\s]*(?:(?:the|a|an|other|many|some|several)\s+)*", lead, re.I):
         return None, None         # 'analysts on Syrian state TV': the speaker is not the actor named

@@ -174,40 +174,39 @@ def line_features(lines: pd.DataFrame, repeated: Iterable[str] = ()) -> pd.DataF
             "title_share": (sum(w[0].isupper() for w in alpha if len(w) > 3)
                             / max(1, sum(len(w) > 3 for w in alpha))),
             "reader_share": sum(w in _READER_WORDS for w in lower) / nw if nw else 0.0,
-            "digit_share": sum(c.isdigit() for c in t) / len(t),
+            "digit_share": sum(map(str.isdigit, t)) / len(t),
             "cta": float(bool(pats["cta"].search(t))) if nw <= CTA_MAX_WORDS else 0.0,
             "credit": float(bool(pats["credit"].search(t))),
             "end_marker": bool(pats["end_marker"].search(t)),
         })
-    f = pd.DataFrame(feats, index=lines.index)
     if n == 0:
-        return f.reindex(columns=list(FEATURES) + ["words", "end_marker", "after_end_marker",
-                                                    "repeated"])
-    f["prose"] = ((f["words"] >= PROSE_MIN_WORDS) & (f["stop_density"] >= PROSE_MIN_STOPWORDS)
-                  & (f["ends_sentence"] > 0)).astype(float)
+        return pd.DataFrame(feats, index=lines.index).reindex(
+            columns=list(FEATURES) + ["words", "end_marker", "after_end_marker", "repeated"])
+    # columns built as arrays and framed once (setting them one by one on the frame costs
+    # more than computing them)
+    cols = {k: np.array([r[k] for r in feats]) for k in feats[0]}
+    cols["prose"] = ((cols["words"] >= PROSE_MIN_WORDS) & (cols["stop_density"] >= PROSE_MIN_STOPWORDS)
+                     & (cols["ends_sentence"] > 0)).astype(float)
     idx = np.arange(n)
-    f["rel_pos"] = idx / max(1, n - 1)
-    prose_idx = np.flatnonzero(f["prose"].to_numpy())
+    cols["rel_pos"] = idx / max(1, n - 1)
+    prose_idx = np.flatnonzero(cols["prose"])
     first, last = (prose_idx[0], prose_idx[-1]) if len(prose_idx) else (n, -1)
-    f["before_first_prose"] = (idx < first).astype(float)
-    f["after_last_prose"] = (idx > last).astype(float)
+    cols["before_first_prose"] = (idx < first).astype(float)
+    cols["after_last_prose"] = (idx > last).astype(float)
     # an end marker in the second half of the page, after some prose, closes the article
-    marks = np.flatnonzero(f["end_marker"].to_numpy() & (idx > first) & (idx >= n // 3))
-    f["after_end_marker"] = (idx >= marks[0]).astype(float) if len(marks) else 0.0
-    short = ((f["words"] <= SHORT_WORDS) & (f["ends_sentence"] == 0)).to_numpy()
-    f["short_run"] = _run_lengths(short) / 10.0
-    f["dup_in_page"] = [float(counts[x] > 1) for x in norm]
-    f["repeated"] = [float(x in repeated) for x in norm]
-    prose = f["prose"].to_numpy()
-    logw = f["log_words"].to_numpy()
+    marks = np.flatnonzero(cols["end_marker"] & (idx > first) & (idx >= n // 3))
+    cols["after_end_marker"] = (idx >= marks[0]).astype(float) if len(marks) else np.zeros(n)
+    short = (cols["words"] <= SHORT_WORDS) & (cols["ends_sentence"] == 0)
+    cols["short_run"] = _run_lengths(short) / 10.0
+    cols["dup_in_page"] = np.array([float(counts[x] > 1) for x in norm])
+    cols["repeated"] = np.array([float(x in repeated) for x in norm])
     for w in WINDOWS:
-        f[f"prose_w{w}"] = _neighbour_mean(prose, w)
-        f[f"words_w{w}"] = _neighbour_mean(logw, w)
-    cta = f["cta"].to_numpy()
-    f["cta_w3"] = _neighbour_mean(cta, 3)
-    f["cta_w8"] = _neighbour_mean(cta, 8)
-    f["title_w3"] = _neighbour_mean(f["title_share"].to_numpy(), 3)
-    return f
+        cols[f"prose_w{w}"] = _neighbour_mean(cols["prose"], w)
+        cols[f"words_w{w}"] = _neighbour_mean(cols["log_words"], w)
+    cols["cta_w3"] = _neighbour_mean(cols["cta"], 3)
+    cols["cta_w8"] = _neighbour_mean(cols["cta"], 8)
+    cols["title_w3"] = _neighbour_mean(cols["title_share"], 3)
+    return pd.DataFrame(cols, index=lines.index)
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
@@ -278,18 +277,20 @@ def segment(text: str, repeated: Iterable[str] = (), model: dict | None = None) 
     p = body_probability(f, model)
     threshold = (model or _model())["threshold"]
     labels, reasons = [], []
+    credit, after_end, cta, repeated_, prose, words = (
+        f[c].tolist() for c in ("credit", "after_end_marker", "cta", "repeated", "prose", "words"))
     for i in range(len(lines)):
-        if f["credit"].iat[i]:
+        if credit[i]:
             lab, why = "furniture", "credit-lexicon"
-        elif f["after_end_marker"].iat[i]:
+        elif after_end[i]:
             lab, why = "boilerplate", "after-end-marker"
-        elif f["cta"].iat[i]:
+        elif cta[i]:
             lab, why = "boilerplate", "cta-lexicon"
-        elif f["repeated"].iat[i]:
+        elif repeated_[i]:
             lab, why = "boilerplate", "repeated-in-outlet"
         elif p[i] >= threshold:
             lab, why = "body", "model"
-        elif f["prose"].iat[i] and f["words"].iat[i] >= LONG_PROSE_WORDS and p[i] >= LONG_PROSE_MIN_P:
+        elif prose[i] and words[i] >= LONG_PROSE_WORDS and p[i] >= LONG_PROSE_MIN_P:
             lab, why = "body", "long-prose"
         else:
             lab, why = "boilerplate", "model"
@@ -391,9 +392,9 @@ def body_text(text: str, segments: pd.DataFrame | None = None,
     """
     seg = segment(text) if segments is None else segments
     chars = [c if c in "\r\n" else " " for c in text]
-    for row in seg.itertuples(index=False):
-        if row.label in keep:
-            chars[row.start:row.end] = text[row.start:row.end]
+    for start, end, label in zip(seg["start"].tolist(), seg["end"].tolist(), seg["label"].tolist()):
+        if label in keep:
+            chars[start:end] = text[start:end]
     return "".join(chars)
 
 

@@ -164,6 +164,13 @@ def _conditions(s: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _entries() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """The lexicon read once, as ``(cue, category, uncertainty, conditions)`` per row."""
+    return tuple((r.cue, r.category, r.uncertainty, tuple(_conditions(r.conditions)))
+                 for r in lexicon().itertuples(index=False))
+
+
+@functools.lru_cache(maxsize=1)
 def _index() -> dict[str, list[tuple[int, tuple[frozenset, ...]]]]:
     """First token → [(entry row, token alternatives ...)]. Patterns: tokens separated by spaces,
     alternatives within a token by ``|``, alternative patterns by ``;``."""
@@ -622,7 +629,7 @@ def candidates(doc) -> list[dict]:
     ``category``, ``uncertainty``, ``kept`` (whether every condition held) and
     ``rule`` (the rule that dropped or re-labelled it, else ``""``).
     """
-    lex = lexicon()
+    entries = _entries()
     index = _index()
     toks = [t for t in doc if not t.is_space]
     norms = [_norm(t) for t in toks]
@@ -632,11 +639,11 @@ def candidates(doc) -> list[dict]:
             n = len(pattern)
             if p + n > len(toks) or not all(norms[p + q] in pattern[q] for q in range(n)):
                 continue
-            row = lex.iloc[k]
-            cand = {"first": toks[p], "last": toks[p + n - 1], "entry": row["cue"], "order": k,
-                    "category": row["category"], "uncertainty": row["uncertainty"], "rule": ""}
+            cue, category, uncertainty, conditions = entries[k]
+            cand = {"first": toks[p], "last": toks[p + n - 1], "entry": cue, "order": k,
+                    "category": category, "uncertainty": uncertainty, "rule": ""}
             kept = True
-            for name in _conditions(row["conditions"]):
+            for name in conditions:
                 res = RULES[name](cand)
                 if res is None:
                     cand = {**cand, "rule": name}
@@ -774,15 +781,15 @@ def find_hedges(text: str, quotes: pd.DataFrame | None = None, nlp=None,
     span_rows = list(zip(spans["start"].tolist(), spans["end"].tolist(), spans["kind"].tolist(),
                          spans["actor"].tolist(), spans["cue_start"].tolist(), spans["cue_end"].tolist()))
     s_no, s_start, s_end, kinds, actors = [], [], [], [], []
-    for r in out.itertuples(index=False):
-        i = bisect.bisect_right(sent_starts, r.start) - 1
-        if i >= 0 and sent_rows[i][1] > r.start:
+    for r_start, r_end in zip(out["start"].tolist(), out["end"].tolist()):
+        i = bisect.bisect_right(sent_starts, r_start) - 1
+        if i >= 0 and sent_rows[i][1] > r_start:
             s_no.append(int(sent_rows[i][2]))
             s_start.append(int(sent_rows[i][0]))
             s_end.append(int(sent_rows[i][1]))
         else:  # pragma: no cover - sentences cover every non-blank character
             s_no.append(-1), s_start.append(-1), s_end.append(-1)
-        kind, actor = _quote_position_rows(span_rows, spans, r.start, r.end)
+        kind, actor = _quote_position_rows(span_rows, spans, r_start, r_end)
         kinds.append(kind)
         actors.append(actor)
     out["sentence"], out["sentence_start"], out["sentence_end"] = s_no, s_start, s_end
@@ -930,9 +937,11 @@ def article_rates(text: str, quotes: pd.DataFrame | None = None, nlp=None,
     n_words = {"own": int((~quoted).sum()), "quoted": int(quoted.sum())}
     sents = sent_mod.sentences(text, nlp)
     n_sents = {"own": 0, "quoted": 0}
-    for s in sents.itertuples(index=False):
-        m = (wpos >= s.start) & (wpos < s.end)
-        share = quoted[m].mean() if m.any() else 0.0
+    # word offsets are in text order: a sentence's words are one slice, found by bisection
+    lo = np.searchsorted(wpos, sents["start"].to_numpy(dtype=int), side="left")
+    hi = np.searchsorted(wpos, sents["end"].to_numpy(dtype=int), side="left")
+    for a, b in zip(lo.tolist(), hi.tolist()):
+        share = quoted[a:b].mean() if b > a else 0.0
         n_sents["quoted" if share > 0.5 else "own"] += 1
     cues = cues.assign(voice=np.where(cues["in_quote"] == "no", "own", "quoted"))
     counts = cues.groupby(["voice", "category"]).size()

@@ -47,6 +47,10 @@ class SharedParse:
     for up to k times in one ``pipe`` call (each occurrence gets its own doc, as
     from spaCy). Texts it does not hold are parsed by ``fallback`` (counted in
     ``misses``), so a measure never gets a wrong parse, only a slower one.
+
+    ``memo`` is a dict where functions that derive a table from the parse
+    (e.g. :func:`analysis.sentences.sentences`) keep it for the other measures
+    of the same texts; it lives as long as this object.
     """
 
     def __init__(self, pairs: Iterable[tuple[str, object]], fallback):
@@ -55,6 +59,7 @@ class SharedParse:
             self._docs[text].append(doc)
         self.fallback = fallback
         self.misses = 0
+        self.memo: dict = {}
 
     def pipe(self, texts, batch_size: int | None = None, **kwargs):
         texts = list(texts)

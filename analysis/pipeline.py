@@ -352,6 +352,7 @@ def _process_chunk(records, sentiment, model, batch_size):
             _fail(art, exc)
     _parse_all([a for a in arts if a.error is None], nlp, batch_size)
     tables: dict[str, list[pd.DataFrame]] = collections.defaultdict(list)
+    owners: dict[str, list[dict]] = collections.defaultdict(list)  # the article of each frame
     for art in arts:
         if art.error is None:
             try:
@@ -361,13 +362,32 @@ def _process_chunk(records, sentiment, model, batch_size):
             else:
                 for name, frame in parts.items():
                     tables[name].append(frame)
+                    owners[name].append(art.rec)
         tables["articles"].append(_article_row(art))
         if art.error is not None:
             tables["errors"].append(pd.DataFrame([(
                 art.rec["article_id"], art.rec["outlet"], art.rec["line"], art.stage, *art.error)],
                 columns=ERROR_COLUMNS))
         art.docs = []  # release the parse
-    return {name: pd.concat(frames, ignore_index=True) for name, frames in tables.items()}
+    return {name: (_stack_with_ids(frames, owners[name]) if name in owners
+                   else pd.concat(frames, ignore_index=True))
+            for name, frames in tables.items()}
+
+
+def _stack_with_ids(frames: list[pd.DataFrame], recs: list[dict]) -> pd.DataFrame:
+    """The articles' frames of one table stacked, led by ``article_id`` and ``outlet``.
+
+    The same table as stacking :func:`_with_ids` of each frame, with the two
+    columns added once per chunk instead of once per article.
+    """
+    if not any(len(f) for f in frames):  # keep the column types an empty frame gets
+        return pd.concat([_with_ids(f, r) for f, r in zip(frames, recs)], ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)  # empty frames too: they take part in the dtypes
+    sizes = [len(f) for f in frames]
+    out.insert(0, "outlet", pd.array(np.repeat([r["outlet"] for r in recs], sizes).tolist(), dtype="str"))
+    out.insert(0, "article_id", pd.array(np.repeat([r["article_id"] for r in recs], sizes).tolist(),
+                                         dtype="str"))
+    return out
 
 
 def _parse_all(arts: list[_Article], nlp, batch_size: int) -> None:
@@ -422,7 +442,7 @@ def _measure(art: _Article, nlp, sentiment: bool) -> dict[str, pd.DataFrame]:
         out["sentiment"] = _sentiment(mentions, rec)
     art.stage = "summary"
     art.counts = _counts(art, qt, scare, mentions, rates, sents, read)
-    return {name: _with_ids(frame, rec) for name, frame in out.items()}
+    return {name: frame.reset_index(drop=True) for name, frame in out.items()}
 
 
 def _uncertainty(body: str, parse: SharedParse, candidates_of: dict) -> pd.DataFrame:
@@ -444,10 +464,11 @@ def _uncertainty(body: str, parse: SharedParse, candidates_of: dict) -> pd.DataF
         for c in cands:
             by_sent[c["first"].sent.start].append(c)
         for sent in doc.sents:
-            s = sent.text.strip()
+            raw = para.text[sent.start_char:sent.end_char]  # == sent.text, without re-joining tokens
+            s = raw.strip()
             if not s:
                 continue
-            start = para.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            start = para.start + sent.start_char + (len(raw) - len(raw.lstrip()))
             sc = by_sent.get(sent.start, [])
             cues = hedging.cues_in_doc(doc, sc)
             feats.append(hedging.sentence_features(doc, sc))
@@ -484,7 +505,7 @@ def _counts(art, qt, scare, mentions, rates, sents, read) -> dict:
     rec, body, seg = art.rec, art.body, art.seg
     chars = collections.Counter()
     for line, label in zip(seg["text"].tolist(), seg["label"].tolist()):
-        chars[label] += sum(not c.isspace() for c in line)
+        chars[label] += len("".join(line.split()))  # non-whitespace characters
     spans = collections.defaultdict(list)
     actors_quoted = set()
     for s, e, stype, actor in zip(qt["start"].tolist(), qt["end"].tolist(),

@@ -11,6 +11,7 @@ length, chrome blanked), so they index the raw article too.
 from __future__ import annotations
 
 import collections
+import functools
 import re
 
 import pandas as pd
@@ -86,7 +87,14 @@ def pieces(text: str) -> pd.DataFrame:
     return pd.DataFrame(_piece_rows(text), columns=list(Row._fields))
 
 
-def _piece_rows(text: str) -> list[Row]:
+def _piece_rows(text: str) -> tuple[Row, ...]:
+    """The pieces of ``text`` (cached: every measure of an article asks for the same ones)."""
+    return _piece_rows_cached(text, MAX_PIECE_CHARS, MAX_RUN_CHARS)
+
+
+@functools.lru_cache(maxsize=32)
+def _piece_rows_cached(text: str, max_piece: int, max_run: int) -> tuple[Row, ...]:
+    # the limits are part of the key: the answer depends on them (tests change them)
     rows = []
     for para in _paragraph_rows(text):
         for a, b in _piece_bounds(para.text):
@@ -95,7 +103,7 @@ def _piece_rows(text: str) -> list[Row]:
             if stripped:
                 start = para.start + a + len(raw) - len(raw.lstrip())
                 rows.append(Row(para.paragraph, start, start + len(stripped), stripped))
-    return rows
+    return tuple(rows)
 
 
 def docs(text: str, nlp=None):
@@ -108,13 +116,29 @@ def docs(text: str, nlp=None):
 
 
 def sentences(text: str, nlp=None) -> pd.DataFrame:
-    """One row per sentence: ``sentence`` (1-based), ``paragraph``, ``start``, ``end``, ``text``."""
+    """One row per sentence: ``sentence`` (1-based), ``paragraph``, ``start``, ``end``, ``text``.
+
+    When ``nlp`` is a :class:`analysis.nlp.SharedParse`, the table is kept in its
+    ``memo`` and later calls for the same text get a copy (several measures of
+    one article ask for its sentences).
+    """
+    memo = getattr(nlp, "memo", None)
+    if memo is not None:
+        key = ("sentences", text)
+        if key not in memo:
+            memo[key] = _sentence_table(text, nlp)
+        return memo[key].copy()
+    return _sentence_table(text, nlp)
+
+
+def _sentence_table(text: str, nlp) -> pd.DataFrame:
     rows = []
     for para, doc in docs(text, nlp):
         for sent in doc.sents:
-            s = sent.text.strip()
+            raw = para.text[sent.start_char:sent.end_char]  # == sent.text, without re-joining tokens
+            s = raw.strip()
             if not s:
                 continue
-            start = para.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            start = para.start + sent.start_char + (len(raw) - len(raw.lstrip()))
             rows.append((len(rows) + 1, para.paragraph, start, start + len(s), s))
     return pd.DataFrame(rows, columns=COLUMNS)

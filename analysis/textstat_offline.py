@@ -10,6 +10,14 @@ dictionary still fall back to pyphen's hyphenation, as textstat does.
 This replaces the private hook ``textstat.backend.counts._count_syllables.get_cmudict``;
 the textstat version is pinned in ``requirements.txt`` and
 ``tests/test_offline.py`` fails if the hook moves.
+
+It also widens textstat's per-word caches. textstat memoises every count in an
+``lru_cache`` of 128 entries, which suits whole texts but not words: the
+polysyllable and difficult-word counts call the syllable counter once per word,
+and with 128 slots a news article's vocabulary evicts itself, so each word is
+looked up (and stripped, lower-cased, split) again for every formula. With
+:data:`WORD_CACHE` slots the same function answers from memory; the values are
+the function's own, so every score is unchanged (a test compares).
 """
 
 from __future__ import annotations
@@ -17,6 +25,11 @@ from __future__ import annotations
 import functools
 
 _PATCH_TARGET = "textstat.backend.counts._count_syllables"
+#: Slots of the widened per-word caches (a few MB at most; a year of news has fewer distinct words).
+WORD_CACHE = 1 << 17
+#: textstat's word-level functions, whose 128-slot caches are widened: (module, name).
+_WORD_FUNCTIONS = (("textstat.backend.counts._count_syllables", "count_syllables"),
+                   ("textstat.backend.validations._is_difficult_word", "is_difficult_word"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -42,5 +55,23 @@ def enable():
         raise RuntimeError(f"{_PATCH_TARGET}.get_cmudict not found: textstat changed; "
                            "update analysis.textstat_offline")
     module.get_cmudict = _get_cmudict
+    _widen_word_caches()
     textstat.set_lang("en_US")
     return textstat
+
+
+def _widen_word_caches() -> None:
+    """Rebind textstat's per-word functions, wherever a module imported them, to wider caches."""
+    import importlib
+    import sys
+
+    for module_name, name in _WORD_FUNCTIONS:
+        cached = getattr(importlib.import_module(module_name), name)
+        original = getattr(cached, "__wrapped__", None)
+        if original is None or not hasattr(cached, "cache_info"):
+            raise RuntimeError(f"{module_name}.{name} is no longer an lru_cache: textstat changed; "
+                               "update analysis.textstat_offline")
+        wide = functools.lru_cache(maxsize=WORD_CACHE)(original)
+        for mod in list(sys.modules.values()):
+            if getattr(mod, "__name__", "").startswith("textstat") and getattr(mod, name, None) is cached:
+                setattr(mod, name, wide)

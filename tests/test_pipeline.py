@@ -231,3 +231,34 @@ def test_sentiment_is_optional_and_joins_mentions(tmp_path, monkeypatch):
 def test_errors_table_has_its_columns_when_empty(seed_run):
     out, _ = seed_run
     assert list(_read(out, "errors").columns) == pipeline.ERROR_COLUMNS
+
+
+def test_sentence_tables_are_shared_within_a_parse_and_handed_out_as_copies():
+    from analysis import sentences
+    from analysis.nlp import SharedParse, load_nlp
+
+    nlp = load_nlp()
+    text = "First sentence here. Second one.\n\nA new paragraph."
+    shared = SharedParse([], nlp)
+    first = sentences.sentences(text, shared)
+    pd.testing.assert_frame_equal(first, sentences.sentences(text, nlp))
+    first.loc[0, "text"] = "changed"
+    second = sentences.sentences(text, shared)
+    assert second.loc[0, "text"] == "First sentence here."
+    assert shared.misses == 2  # two paragraphs parsed once, not again for the second call
+
+
+def test_ids_added_per_chunk_equal_ids_added_per_article():
+    recs = [{"article_id": "a1", "outlet": "X"}, {"article_id": "a2", "outlet": "Y"},
+            {"article_id": "a3", "outlet": "X"}]
+    frames = [pd.DataFrame({"start": [1, 5], "text": ["p", "q"]}),
+              pd.DataFrame({"start": pd.Series([], dtype=int), "text": pd.Series([], dtype=str)}),
+              pd.DataFrame({"start": [7], "text": ["r"]})]
+    want = pd.concat([pipeline._with_ids(f, r) for f, r in zip(frames, recs)], ignore_index=True)
+    got = pipeline._stack_with_ids(frames, recs)
+    pd.testing.assert_frame_equal(got, want)
+    assert got["article_id"].tolist() == ["a1", "a1", "a3"]
+    empty = [frames[1], frames[1]]
+    pd.testing.assert_frame_equal(pipeline._stack_with_ids(empty, recs[:2]),
+                                  pd.concat([pipeline._with_ids(f, r) for f, r in zip(empty, recs)],
+                                            ignore_index=True))

@@ -64,3 +64,30 @@ def test_articles_measured_on_body_text_only(seed_corpus):
     assert len(outlets) == seed_corpus["outlet"].nunique() and (outlets["articles"] == 1).all()
     merged = outlets.merge(arts, on="outlet", suffixes=("_o", "_a"))
     assert (merged["flesch_reading_ease_o"] == merged["flesch_reading_ease_a"]).all()
+
+
+def test_widened_word_caches_give_textstat_s_own_counts():
+    """textstat's per-word functions are rebound to wider caches everywhere textstat
+    imported them; the answers are the unwrapped functions' own."""
+    import sys
+
+    from analysis import textstat_offline
+
+    ts = textstat_offline.enable()
+    for module_name, name in textstat_offline._WORD_FUNCTIONS:
+        wide = getattr(sys.modules[module_name], name)
+        assert wide.cache_info().maxsize == textstat_offline.WORD_CACHE
+        # every textstat module holding a cached copy of this function holds the wide one
+        holders = [getattr(m, name) for m in list(sys.modules.values())
+                   if getattr(m, "__name__", "").startswith("textstat")
+                   and getattr(getattr(m, name, None), "__wrapped__", None) is wide.__wrapped__]
+        assert len(holders) >= 2 and all(f is wide for f in holders), name
+    count = sys.modules["textstat.backend.counts._count_syllables"].count_syllables
+    difficult = sys.modules["textstat.backend.validations._is_difficult_word"].is_difficult_word
+    words = "Syrian President Bashar al-Assad beginning 2011 Soleimani unprecedented visit the".split()
+    for w in words:
+        assert count(w, "en_US") == count.__wrapped__(w, "en_US")
+        assert difficult(w, 2, "en_US") == difficult.__wrapped__(w, 2, "en_US")
+    text = "An unprecedented visit. Syrian President Bashar al-Assad flew to Moscow on Tuesday."
+    list_words = sys.modules["textstat.backend.selections._list_words"].list_words
+    assert ts.polysyllabcount(text) == sum(count.__wrapped__(w, "en_US") >= 3 for w in list_words(text))
