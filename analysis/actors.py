@@ -94,7 +94,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from analysis import paths
+from analysis import frames, paths
 
 REGISTRY_FILE = "actors.csv"
 REGISTRY_COLUMNS = ("actor", "actor_name", "type", "alias", "label", "metonymy", "speaker_type",
@@ -904,16 +904,21 @@ def _personnel_in_capital(p: _Para, comp: _Compiled, cands: list[_Cand]) -> list
 def _personnel_generic(p: _Para, comp: _Compiled, cands: list[_Cand]) -> list[_Cand]:
     """``leaders in Moscow`` (no registry alias for the noun): a mention of the capital's state."""
     out = []
-    pat = r"(?<!\w)((?:the\s+)?(" + "|".join(sorted(PERSONNEL_NOUNS)) + r")\s+in\s+(\w+))(?!\w)"
-    for m in re.finditer(pat, p.text, re.I):
-        actor = comp.capitals.get(m.group(3).lower())
-        if actor is None:
-            continue
-        if m.group(3)[:1].islower():
-            continue
+    for m, actor in _personnel_in_capitals(p.text, comp):
         label = f"{m.group(2).lower()} in {m.group(3).lower()}"
         out.append(_Cand(m.start(1), m.end(1), actor, label, "organ", decided=True,
                          actor_type=_type_of(actor)))
+    return out
+
+
+def _personnel_in_capitals(text: str, comp: _Compiled) -> list[tuple[re.Match, str]]:
+    """``(match, state)`` for every ``<personnel noun> in <Capital>`` of ``text``."""
+    pat = r"(?<!\w)((?:the\s+)?(" + "|".join(sorted(PERSONNEL_NOUNS)) + r")\s+in\s+(\w+))(?!\w)"
+    out = []
+    for m in re.finditer(pat, text, re.I):
+        actor = comp.capitals.get(m.group(3).lower())
+        if actor is not None and not m.group(3)[:1].islower():
+            out.append((m, actor))
     return out
 
 
@@ -1064,10 +1069,12 @@ def find_mentions(text: str, quotes: pd.DataFrame | None = None, nlp=None,
     ``ner=False`` to skip them).
     """
     rows, qnote = _mention_rows(text, quotes, nlp, ner)
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    out = out.astype({"start": int, "end": int})
+    cols = frames.columns_of(rows, COLUMNS)
+    for col in ("start", "end"):
+        cols[col] = frames.ints(cols[col])
     for col in ("sentence", "sentence_start", "sentence_end"):
-        out[col] = out[col].astype("Int64")
+        cols[col] = pd.array(cols[col], dtype="Int64")
+    out = frames.from_columns(cols, COLUMNS)
     out.attrs["quotes"] = qnote
     return out
 
@@ -1138,14 +1145,10 @@ def resolve(surface: str) -> tuple[str | None, str | None]:
     Unknown names are not invented here: use :func:`adhoc_id` for an id.
     """
     s = " ".join(str(surface).split())
-    if not s:
-        return None, None
+    known = _resolve_unparsed(s)
+    if known is not _PARSE:
+        return known
     comp = _compiled()
-    key = _alias_key(re.sub(r"^(?:the|a|an)\s+", "", s, flags=re.I))
-    key = re.sub(r"['’]s$", "", key)
-    row = comp.by_key.get(key) or comp.by_key.get(key.lower())
-    if row is not None and row["form"] != "adjective":
-        return row["actor"], row["label"]
     found, _ = _mention_rows(s, _NO_QUOTES, _primed, ner=False)
     if not found:
         # a speaker is never a place: retry the bare country / capital
@@ -1162,6 +1165,32 @@ def resolve(surface: str) -> tuple[str | None, str | None]:
 
 
 _NO_QUOTES = pd.DataFrame(columns=["start", "end", "kind", "actor"])
+#: :func:`_resolve_unparsed`'s answer when only the mention rules (and so a parse) can tell.
+_PARSE = object()
+
+
+def _resolve_unparsed(s: str):
+    """:func:`resolve` of the normalised surface ``s`` where no parse is needed, else :data:`_PARSE`.
+
+    Known without a parse: an empty string; a whole registry alias; and a short
+    string (one piece for :mod:`analysis.sentences`) holding no registry alias
+    and no "<personnel> in <Capital>": every mention the rules find starts from
+    one of those, so the rules would find nothing and the answer is (None, None).
+    Most speakers ("a spokesman", "Sen. John Smith") are of that last kind.
+    """
+    from analysis.sentences import MAX_RUN_CHARS
+
+    if not s:
+        return None, None
+    comp = _compiled()
+    key = _alias_key(re.sub(r"^(?:the|a|an)\s+", "", s, flags=re.I))
+    key = re.sub(r"['’]s$", "", key)
+    row = comp.by_key.get(key) or comp.by_key.get(key.lower())
+    if row is not None and row["form"] != "adjective":
+        return row["actor"], row["label"]
+    if len(s) <= MAX_RUN_CHARS and not _raw_matches(s, comp) and not _personnel_in_capitals(s, comp):
+        return None, None
+    return _PARSE
 
 #: While :func:`prime_resolve` runs: the batch-parsed surfaces :func:`resolve` reads them from.
 _primed = None
@@ -1181,9 +1210,10 @@ def prime_resolve(surfaces: Iterable[str], nlp=None) -> None:
 
     surfaces = list(surfaces)
     texts = sorted({" ".join(str(s).split()) for s in surfaces} - {""} - set(_primed_recent))
-    if texts:
+    parse = [t for t in texts if _resolve_unparsed(t) is _PARSE]
+    if parse:
         nlp = nlp or load_nlp()
-        _primed = SharedParse(zip(texts, nlp.pipe(texts)), nlp)
+        _primed = SharedParse(zip(parse, nlp.pipe(parse)), nlp)
     try:
         for s in surfaces:
             resolve(s)

@@ -60,6 +60,7 @@ outlet's own voice and for words inside quotations.
 from __future__ import annotations
 
 import bisect
+import collections
 import csv
 import functools
 import hashlib
@@ -69,7 +70,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import paths
+from analysis import frames, paths
 
 LEXICON_FILE = "hedge_lexicon.csv"
 MODEL_FILE = "uncertainty_model.joblib"
@@ -769,10 +770,8 @@ def find_hedges(text: str, quotes: pd.DataFrame | None = None, nlp=None,
         for c in cues_in_doc(doc, (candidates_of or {}).get(id(doc))):
             start = para.start + c["first"].idx
             end = para.start + c["last"].idx + len(c["last"])
-            rows.append({"cue": text[start:end], "category": c["category"],
-                         "uncertainty": c["uncertainty"], "start": start, "end": end,
-                         "entry": c["entry"], "rule": c["rule"]})
-    out = pd.DataFrame(rows, columns=["cue", "category", "uncertainty", "start", "end", "entry", "rule"])
+            rows.append((text[start:end], c["category"], c["uncertainty"], start, end,
+                         c["entry"], c["rule"]))
     sents = sent_mod.sentences(text, nlp)
     spans = quote_spans(text, quotes)
     # sentences are sorted and do not overlap: the one holding a cue is found by bisection
@@ -781,7 +780,7 @@ def find_hedges(text: str, quotes: pd.DataFrame | None = None, nlp=None,
     span_rows = list(zip(spans["start"].tolist(), spans["end"].tolist(), spans["kind"].tolist(),
                          spans["actor"].tolist(), spans["cue_start"].tolist(), spans["cue_end"].tolist()))
     s_no, s_start, s_end, kinds, actors = [], [], [], [], []
-    for r_start, r_end in zip(out["start"].tolist(), out["end"].tolist()):
+    for _, _, _, r_start, r_end, _, _ in rows:
         i = bisect.bisect_right(sent_starts, r_start) - 1
         if i >= 0 and sent_rows[i][1] > r_start:
             s_no.append(int(sent_rows[i][2]))
@@ -792,10 +791,13 @@ def find_hedges(text: str, quotes: pd.DataFrame | None = None, nlp=None,
         kind, actor = _quote_position_rows(span_rows, spans, r_start, r_end)
         kinds.append(kind)
         actors.append(actor)
-    out["sentence"], out["sentence_start"], out["sentence_end"] = s_no, s_start, s_end
-    out["in_quote"], out["quote_actor"] = kinds, actors
-    return out[COLUMNS].astype({"start": int, "end": int, "sentence": int,
-                                "sentence_start": int, "sentence_end": int})
+    cols = frames.columns_of(rows, ["cue", "category", "uncertainty", "start", "end", "entry", "rule"])
+    return frames.from_columns({**cols, "start": frames.ints(cols["start"]), "end": frames.ints(cols["end"]),
+                                "sentence": frames.ints(s_no), "sentence_start": frames.ints(s_start),
+                                "sentence_end": frames.ints(s_end),
+                                # with no cues these two were float columns (set on an empty frame): kept so
+                                "in_quote": kinds or np.array([], dtype=float),
+                                "quote_actor": actors or np.array([], dtype=float)}, COLUMNS)
 
 
 # --------------------------------------------------------------------------- sentence uncertainty
@@ -943,12 +945,12 @@ def article_rates(text: str, quotes: pd.DataFrame | None = None, nlp=None,
     for a, b in zip(lo.tolist(), hi.tolist()):
         share = quoted[a:b].mean() if b > a else 0.0
         n_sents["quoted" if share > 0.5 else "own"] += 1
-    cues = cues.assign(voice=np.where(cues["in_quote"] == "no", "own", "quoted"))
-    counts = cues.groupby(["voice", "category"]).size()
+    counts = collections.Counter(("own" if q == "no" else "quoted", cat)
+                                 for q, cat in zip(cues["in_quote"].tolist(), cues["category"].tolist()))
     rows = []
     for voice in VOICES:
         for cat in CATEGORIES:
-            n = int(counts.get((voice, cat), 0))
+            n = counts[(voice, cat)]
             w = n_words[voice]
             rows.append({"voice": voice, "category": cat, "count": n, "words": w,
                          "sentences": n_sents[voice], "per_1000": round(1000 * n / w, 3) if w else np.nan})

@@ -81,6 +81,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import frames
 from analysis.corpus import CorpusError, check_fields
 from analysis.nlp import SharedParse
 
@@ -353,6 +354,7 @@ def _process_chunk(records, sentiment, model, batch_size):
     _parse_all([a for a in arts if a.error is None], nlp, batch_size)
     tables: dict[str, list[pd.DataFrame]] = collections.defaultdict(list)
     owners: dict[str, list[dict]] = collections.defaultdict(list)  # the article of each frame
+    article_rows: list[dict] = []
     for art in arts:
         if art.error is None:
             try:
@@ -363,27 +365,29 @@ def _process_chunk(records, sentiment, model, batch_size):
                 for name, frame in parts.items():
                     tables[name].append(frame)
                     owners[name].append(art.rec)
-        tables["articles"].append(_article_row(art))
+        article_rows.append(_article_row(art))
         if art.error is not None:
             tables["errors"].append(pd.DataFrame([(
                 art.rec["article_id"], art.rec["outlet"], art.rec["line"], art.stage, *art.error)],
                 columns=ERROR_COLUMNS))
         art.docs = []  # release the parse
-    return {name: (_stack_with_ids(frames, owners[name]) if name in owners
-                   else pd.concat(frames, ignore_index=True))
-            for name, frames in tables.items()}
+    out = {"articles": pd.DataFrame(article_rows)}
+    out.update({name: (_stack_with_ids(parts, owners[name]) if name in owners
+                       else pd.concat(parts, ignore_index=True))
+                for name, parts in tables.items()})
+    return out
 
 
-def _stack_with_ids(frames: list[pd.DataFrame], recs: list[dict]) -> pd.DataFrame:
+def _stack_with_ids(parts: list[pd.DataFrame], recs: list[dict]) -> pd.DataFrame:
     """The articles' frames of one table stacked, led by ``article_id`` and ``outlet``.
 
     The same table as stacking :func:`_with_ids` of each frame, with the two
     columns added once per chunk instead of once per article.
     """
-    if not any(len(f) for f in frames):  # keep the column types an empty frame gets
-        return pd.concat([_with_ids(f, r) for f, r in zip(frames, recs)], ignore_index=True)
-    out = pd.concat(frames, ignore_index=True)  # empty frames too: they take part in the dtypes
-    sizes = [len(f) for f in frames]
+    if not any(len(f) for f in parts):  # keep the column types an empty frame gets
+        return pd.concat([_with_ids(f, r) for f, r in zip(parts, recs)], ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)  # empty parts too: they take part in the dtypes
+    sizes = [len(f) for f in parts]
     out.insert(0, "outlet", pd.array(np.repeat([r["outlet"] for r in recs], sizes).tolist(), dtype="str"))
     out.insert(0, "article_id", pd.array(np.repeat([r["article_id"] for r in recs], sizes).tolist(),
                                          dtype="str"))
@@ -472,23 +476,25 @@ def _uncertainty(body: str, parse: SharedParse, candidates_of: dict) -> pd.DataF
             sc = by_sent.get(sent.start, [])
             cues = hedging.cues_in_doc(doc, sc)
             feats.append(hedging.sentence_features(doc, sc))
-            rows.append({"sentence": len(rows) + 1, "paragraph": para.paragraph, "start": start,
-                         "end": start + len(s), "text": s,
-                         "cues": "; ".join(f"{para.text[c['first'].idx:c['last'].idx + len(c['last'])]}/"
-                                           f"{c['category']}" for c in cues),
-                         "semantic": any(c["uncertainty"] == "semantic" for c in cues),
-                         "discourse": any(c["uncertainty"] == "discourse" for c in cues)})
-    out = pd.DataFrame(rows, columns=COLUMNS + ["cues", "semantic", "discourse"])
-    out["lexicon"] = out["semantic"].astype(bool) | out["discourse"].astype(bool)
-    if rows:
-        model = hedging._model()
-        p = model["estimator"].predict_proba(model["vectorizer"].transform(feats))[:, 1]
-        out["p_model"] = np.round(p, 4)
-        out["model"] = (p >= model["threshold"]) | out["discourse"].to_numpy(dtype=bool)
-    else:
+            rows.append((len(rows) + 1, para.paragraph, start, start + len(s), s,
+                         "; ".join(f"{para.text[c['first'].idx:c['last'].idx + len(c['last'])]}/"
+                                   f"{c['category']}" for c in cues),
+                         any(c["uncertainty"] == "semantic" for c in cues),
+                         any(c["uncertainty"] == "discourse" for c in cues)))
+    names = COLUMNS + ["cues", "semantic", "discourse"]
+    if not rows:
+        out = pd.DataFrame(rows, columns=names)
+        out["lexicon"] = out["semantic"].astype(bool) | out["discourse"].astype(bool)
         out["p_model"] = pd.Series(dtype=float)
         out["model"] = pd.Series(dtype=bool)
-    return out
+        return out
+    cols = frames.columns_of(rows, names)
+    semantic, discourse = np.array(cols["semantic"], dtype=bool), np.array(cols["discourse"], dtype=bool)
+    model = hedging._model()
+    p = model["estimator"].predict_proba(model["vectorizer"].transform(feats))[:, 1]
+    return frames.from_columns({**cols, "semantic": semantic, "discourse": discourse,
+                                "lexicon": semantic | discourse, "p_model": np.round(p, 4),
+                                "model": (p >= model["threshold"]) | discourse})
 
 
 def _sentiment(mentions: pd.DataFrame, rec: dict) -> pd.DataFrame:
@@ -538,7 +544,7 @@ def _counts(art, qt, scare, mentions, rates, sents, read) -> dict:
     return counts
 
 
-def _article_row(art: _Article) -> pd.DataFrame:
+def _article_row(art: _Article) -> dict:
     rec = art.rec
     row = {"article_id": rec["article_id"], "outlet": rec["outlet"], "title": rec["title"],
            "published": rec["published"], "event": rec["event"], "line": rec["line"],
@@ -546,7 +552,7 @@ def _article_row(art: _Article) -> pd.DataFrame:
     counts = art.counts if art.error is None else None
     for name in article_count_columns():
         row[name] = counts[name] if counts else 0
-    return pd.DataFrame([row])
+    return row
 
 
 def article_count_columns() -> list[str]:

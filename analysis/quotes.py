@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import paths
+from analysis import frames, paths
 from analysis.nlp import load_nlp
-from analysis.sentences import docs as paragraph_docs, paragraphs
+from analysis.sentences import _paragraph_rows, docs as paragraph_docs
 
 REPORTING_VERBS_FILE = "reporting_verbs.csv"
 ATTRIBUTION_CUES_FILE = "attribution_cues.csv"
@@ -155,9 +155,8 @@ def quotation_spans(text: str) -> list[_Span]:
     quotes (‘…’ or '…') inside a span are recorded in ``inner``.
     """
     spans: list[_Span] = []
-    paras = paragraphs(text)
     carry: _Span | None = None
-    for para in paras.itertuples(index=False):
+    for para in _paragraph_rows(text):  # the rows of analysis.sentences.paragraphs
         s, e = para.start, para.end
         current: _Span | None = None
         if carry is not None:
@@ -796,9 +795,12 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
             "attribution": att_ids.get(id(att), 0) if att is not None else 0,
             "paragraph": para, "sentence": sent[1] if sent else 0,
         })
-    out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "quote_id"])
-    out.insert(0, "quote_id", [f"q{i + 1:03d}" for i in range(len(out))])
-    return out
+    if not rows:
+        out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "quote_id"])
+        out.insert(0, "quote_id", [])
+        return out
+    return frames.from_columns({"quote_id": [f"q{i + 1:03d}" for i in range(len(rows))],
+                                **{c: [r[c] for r in rows] for c in COLUMNS[1:]}}, COLUMNS)
 
 
 def _cue_lemma(att) -> str:

@@ -60,6 +60,26 @@ def test_resolve(surface, expected):
     assert actors.resolve(surface) == expected
 
 
+@pytest.mark.parametrize("surface", [
+    "a Western diplomat", "Sen. John Smith", "a spokesman", "he", "officials in Moscow", "leaders in MOSCOW",
+    "the Russian ambassador", "analysts", "Assad's office", "“Putin”", "U.S. officials", "the regime",
+    "x" * 250 + " Putin", "Critics and the U.S.",
+])
+def test_resolve_decides_without_a_parse_only_when_the_rules_would_find_nothing(surface):
+    """resolve() skips the parse for a surface with no registry alias and no "<personnel> in <Capital>",
+    answering (None, None). That is what the full reading gives: the mention rules, run on the parsed
+    surface, find nothing (the premise), and the fallback reads the same empty registry matches."""
+    s = " ".join(surface.split())
+    quick = actors._resolve_unparsed(s)
+    rows, _ = actors._mention_rows(s, actors._NO_QUOTES, None, ner=False)
+    raw = actors._raw_matches(s, actors._compiled())
+    if quick == (None, None) and not actors._compiled().by_key.get(actors._alias_key(s)):
+        assert rows == [] and raw == []
+    actors.resolve.cache_clear()
+    if quick is not actors._PARSE:
+        assert actors.resolve(surface) == quick
+
+
 def test_adhoc_id():
     assert actors.adhoc_id("Sergei Lavrov") == "sergei_lavrov"
     assert actors.adhoc_id("the Syrian Observatory") == "syrian_observatory"
