@@ -1032,15 +1032,10 @@ def _assign_adhoc_ids(cands: list[_Cand]) -> None:
 
 def _sentence_rows(para, doc, first_no: int) -> list[tuple]:
     """Sentences of one paragraph exactly as :func:`analysis.sentences.sentences` numbers them."""
-    rows = []
-    for sent in doc.sents:
-        raw = para.text[sent.start_char:sent.end_char]  # == sent.text, without re-joining tokens
-        s = raw.strip()
-        if not s:
-            continue
-        start = para.start + sent.start_char + (len(raw) - len(raw.lstrip()))
-        rows.append((first_no + len(rows), start, start + len(s)))
-    return rows
+    from analysis.sentences import sentence_spans
+
+    return [(first_no + k, start, start + len(s))
+            for k, (_, start, s) in enumerate(sentence_spans(para, doc))]
 
 
 def _quotes_for(text: str, quotes) -> tuple[pd.DataFrame, str]:

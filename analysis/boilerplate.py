@@ -45,7 +45,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import paths
+from analysis import frames, paths
 
 LABELS = ("body", "furniture", "boilerplate")
 LEXICON_FILE = "boilerplate_lexicon.csv"
@@ -135,10 +135,10 @@ def split_lines(text: str) -> pd.DataFrame:
         if stripped:
             start = m.start() + (len(raw) - len(raw.lstrip()))
             rows.append((line_no, start, start + len(stripped), stripped))
-    cols = list(zip(*rows)) if rows else [(), (), (), ()]
-    # built column by column with their types (framing tuples, then casting, costs several times more)
-    return pd.DataFrame({"line_no": np.array(cols[0], dtype=int), "start": np.array(cols[1], dtype=int),
-                         "end": np.array(cols[2], dtype=int), "text": pd.Series(cols[3], dtype=object)})
+    cols = frames.columns_of(rows, ["line_no", "start", "end", "text"])
+    # framed once with its types (framing tuples, then casting, costs several times more)
+    return pd.DataFrame({"line_no": frames.ints(cols["line_no"]), "start": frames.ints(cols["start"]),
+                         "end": frames.ints(cols["end"]), "text": pd.Series(cols["text"], dtype=object)})
 
 
 FEATURES = (

@@ -459,7 +459,7 @@ def _uncertainty(body: str, parse: SharedParse, candidates_of: dict) -> pd.DataF
     (``id(doc)`` → the lexicon's candidates) for :func:`analysis.hedging.find_hedges`.
     """
     from analysis import hedging
-    from analysis.sentences import COLUMNS, docs
+    from analysis.sentences import COLUMNS, docs, sentence_spans
 
     rows, feats = [], []
     for para, doc in docs(body, parse):
@@ -467,12 +467,7 @@ def _uncertainty(body: str, parse: SharedParse, candidates_of: dict) -> pd.DataF
         by_sent = collections.defaultdict(list)
         for c in cands:
             by_sent[c["first"].sent.start].append(c)
-        for sent in doc.sents:
-            raw = para.text[sent.start_char:sent.end_char]  # == sent.text, without re-joining tokens
-            s = raw.strip()
-            if not s:
-                continue
-            start = para.start + sent.start_char + (len(raw) - len(raw.lstrip()))
+        for sent, start, s in sentence_spans(para, doc):
             sc = by_sent.get(sent.start, [])
             cues = hedging.cues_in_doc(doc, sc)
             feats.append(hedging.sentence_features(doc, sc))

@@ -134,11 +134,20 @@ def sentences(text: str, nlp=None) -> pd.DataFrame:
 def _sentence_table(text: str, nlp) -> pd.DataFrame:
     rows = []
     for para, doc in docs(text, nlp):
-        for sent in doc.sents:
-            raw = para.text[sent.start_char:sent.end_char]  # == sent.text, without re-joining tokens
-            s = raw.strip()
-            if not s:
-                continue
-            start = para.start + sent.start_char + (len(raw) - len(raw.lstrip()))
+        for _, start, s in sentence_spans(para, doc):
             rows.append((len(rows) + 1, para.paragraph, start, start + len(s), s))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def sentence_spans(para: Row, doc):
+    """Yield ``(sent, start, text)`` for each non-blank sentence of one parsed piece.
+
+    ``text`` is the sentence stripped and ``start`` its offset into the article
+    (``para`` is the piece's :data:`Row`, ``doc`` its parse). Every measure that
+    numbers sentences reads them here, so they agree on the offsets.
+    """
+    for sent in doc.sents:
+        raw = para.text[sent.start_char:sent.end_char]  # == sent.text, without re-joining the tokens
+        s = raw.strip()
+        if s:
+            yield sent, para.start + sent.start_char + (len(raw) - len(raw.lstrip())), s
