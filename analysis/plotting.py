@@ -5,14 +5,23 @@ random hash; both are fixed here so that running ``make figures`` twice gives
 identical files. Files are written to a temporary name and renamed, so a crash
 never leaves a half-written figure, and nothing is ever written into the raw
 data folder (``data/``).
+
+Tables are stored with every float rounded to :data:`TABLE_DIGITS` decimal places
+(:func:`save_table`, also for the CSV behind a figure). The measures compute at full
+precision; what changes from one machine to another in the last digits (the sentiment
+model's float32 arithmetic differs by about 2e-6 between CPUs) is not written, so the
+stored tables are the same on any machine. Rounding is done on a copy when saving; the
+DataFrame a notebook holds is left as it is.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
@@ -20,6 +29,8 @@ from analysis import paths
 #: Fixed metadata: no dates, no version strings that change between runs.
 _SVG_METADATA = {"Date": None, "Creator": None}
 _PNG_METADATA = {"Software": None}
+#: Decimal places of every float stored in a table (CSV and its Markdown twin).
+TABLE_DIGITS = 3
 STYLE = {
     "svg.hashsalt": "framing-study",
     "svg.fonttype": "none",
@@ -66,12 +77,40 @@ def markdown_table(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def round_floats(table: pd.DataFrame, digits: int = TABLE_DIGITS) -> pd.DataFrame:
+    """A copy of ``table`` with every float rounded to ``digits`` decimal places.
+
+    Float columns (any float dtype) and Python/numpy floats inside object columns are rounded
+    half to even, as :func:`round` does; a result of −0.0 is stored as 0.0, so noise around zero
+    cannot flip a sign. Other cells (ints, strings, booleans, missing values) are kept as they are.
+    """
+    out = table.copy()
+    for i in range(out.shape[1]):                  # by position: column names may repeat
+        s = out.iloc[:, i]
+        if pd.api.types.is_float_dtype(s.dtype):
+            if isinstance(s.dtype, np.dtype) and s.dtype.itemsize < 8:
+                s = s.astype("float64")            # float32 cells would print their binary tails
+            out.isetitem(i, s.round(digits) + 0.0)
+        elif s.dtype == object:
+            out.isetitem(i, s.map(lambda v: _round_value(v, digits)))
+    return out
+
+
+def _round_value(v, digits: int):
+    if isinstance(v, (float, np.floating)) and not isinstance(v, bool):
+        return round(float(v), digits) + 0.0 if math.isfinite(v) else float(v)
+    return v
+
+
 def save_table(table: pd.DataFrame, path: Path, markdown: bool = True) -> Path:
     """Write ``table`` as CSV (LF line ends, no index) atomically, and beside it as Markdown.
 
-    The Markdown twin (same name, ``.md``) is for reading and citing; the CSV is the data.
+    Every float is stored rounded to :data:`TABLE_DIGITS` (3) decimal places
+    (:func:`round_floats`). The Markdown twin (same name, ``.md``) is for reading and citing;
+    the CSV is the data.
     """
     path = Path(path)
+    table = round_floats(table)
     _atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
     if markdown:
         text = markdown_table(table)

@@ -8,13 +8,19 @@ no longer computes disappears. ``report/findings.md`` is rendered from this file
 (:mod:`analysis.report`); nothing in it is typed by hand.
 
 Values are stored as they should be cited: round them when adding
-(``numbers.add("quotes.seed.direct_f1", round(f1, 2), "…")``).
+(``numbers.add("quotes.seed.direct_f1", round(f1, 2), "…")``). Whatever a notebook
+passes, every float is stored rounded to :data:`DIGITS` (3) decimal places, so digits
+that differ from one machine to another (floating-point noise) never reach the file.
+Notebooks that run at the same time (``make -j figures``) may save at once: the
+read-replace-write of the file is done under an exclusive lock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 from pathlib import Path
 
@@ -23,6 +29,8 @@ import numpy as np
 from analysis import paths
 
 FILE = "numbers.json"
+#: Decimal places of every float stored in numbers.json.
+DIGITS = 3
 _KEY_RE = re.compile(r"^[a-z0-9_]+(?:\.[A-Za-z0-9_\-]+)*$")
 
 
@@ -45,7 +53,8 @@ def load(path: Path | None = None) -> dict[str, dict]:
 
 
 def _plain(value):
-    """JSON-safe plain value: numpy scalars → Python, NaN refused (a citable number exists)."""
+    """JSON-safe plain value: numpy scalars → Python, NaN refused (a citable number exists),
+    floats rounded to :data:`DIGITS` decimal places (−0.0 stored as 0.0)."""
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
@@ -53,7 +62,7 @@ def _plain(value):
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"not a finite number: {value!r}")
-        return value
+        return round(value, DIGITS) + 0.0
     raise TypeError(f"numbers must be int, float, str or bool, not {type(value).__name__}")
 
 
@@ -88,7 +97,8 @@ class Numbers:
         """Record ``values`` columns of every row of ``table`` under ``prefix.<key cols>.<value col>``.
 
         Key columns are slugged ('segmenter (shipped model)' → 'segmenter_shipped_model');
-        floats are rounded to ``digits``. For validation tables: one key per score.
+        floats are rounded to ``digits`` (and, like every stored float, to at most
+        :data:`DIGITS`). For validation tables: one key per score.
         """
         for row in table.to_dict("records"):
             stem = ".".join([prefix] + [slug(str(row[k])) for k in keys])
@@ -108,16 +118,34 @@ class Numbers:
         """Replace this notebook's keys in the numbers file (atomic write); other notebooks' stay."""
         from analysis.plotting import _atomic_write
 
-        data = {k: v for k, v in load(self.path).items() if v.get("notebook") != self.notebook}
-        clash = sorted(set(data) & set(self.items))
-        if clash:
-            owners = {data[k]["notebook"] for k in clash}
-            raise ValueError(f"keys {clash[:3]} already belong to notebook(s) {sorted(owners)}")
-        data.update(self.items)
-        text = json.dumps(dict(sorted(data.items())), indent=1, ensure_ascii=False) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        with _locked(self.path.parent):
+            data = {k: v for k, v in load(self.path).items() if v.get("notebook") != self.notebook}
+            clash = sorted(set(data) & set(self.items))
+            if clash:
+                owners = {data[k]["notebook"] for k in clash}
+                raise ValueError(f"keys {clash[:3]} already belong to notebook(s) {sorted(owners)}")
+            data.update(self.items)
+            text = json.dumps(dict(sorted(data.items())), indent=1, ensure_ascii=False) + "\n"
+            _atomic_write(self.path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
         return self.path
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """Hold an exclusive lock on ``folder`` (flock on the directory itself: no lock file is left
+    behind). Where ``fcntl`` is missing (Windows) this does nothing."""
+    try:
+        import fcntl
+    except ImportError:                                       # pragma: no cover
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)                                          # closing releases the lock
 
 
 def slug(name: str) -> str:

