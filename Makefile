@@ -74,7 +74,7 @@ KERNEL_STARTUP ?= $(CURDIR)/scripts/offline_kernel.py
 BATCH_ENV = PYTHONSTARTUP=$(KERNEL_STARTUP) IPYTHONDIR=$(CURDIR)/build/ipython \
             JUPYTER_CONFIG_DIR=$(CURDIR)/build/jupyter-config TQDM_DISABLE=1
 
-LIBRARY := $(sort $(wildcard analysis/*.py analysis/*/*.py analysis/data/*))
+LIBRARY := $(sort $(wildcard analysis/*.py analysis/*/*.py analysis/*/*/*.py analysis/data/*))
 CORPUS  := data/articles.csv $(sort $(wildcard data/articles/*))
 GOLD    := data/annotations
 NUMBERS := results/numbers.json
@@ -93,7 +93,7 @@ IN.00-corpus  :=
 OUT.00-corpus := $(call fig,00-raw-length) $(call tab,00-corpus)
 
 # 05 — every article in the viewer; static pages (named by article id = text file name)
-IN.05-read-the-articles  :=
+IN.05-read-the-articles  := data/study.json
 OUT.05-read-the-articles := $(patsubst data/articles/%.txt,report/articles/%.html,$(wildcard data/articles/*.txt)) \
                             report/articles/index.html $(call tab,05-article-figures)
 
@@ -114,7 +114,7 @@ OUT.20-quotes := $(call fig,20-quoted-words-by-speaker-type) $(NUMBERS) \
 
 # 30 — actors, labels, target sentiment; NewsMTSC's devtest_rw when present
 NEWSMTSC := $(call shared,newsmtsc/devtest_rw.jsonl)
-IN.30-actors  := $(GOLD)/actor_mentions_gold.csv $(NEWSMTSC)
+IN.30-actors  := data/study.json $(GOLD)/actor_mentions_gold.csv $(NEWSMTSC)
 OUT.30-actors := $(call fig,30-mentions 30-labels 30-sentiment-heatmap) $(NUMBERS) \
     $(call tab,30-actor-mentions 30-mentions-per-outlet 30-labels-syria-opposition 30-labels-own-voice \
                30-labels-main-actors 30-sentiment-mentions 30-sentiment-summary 30-actors-validation) \
@@ -130,7 +130,7 @@ OUT.40-hedging-readability := $(call fig,40-hedging-by-voice 40-hedging-categori
     $(if $(SZEGED),$(call fig,40-uncertainty-validation) $(call tab,40-uncertainty-validation-wiki-heldout))
 
 # 50 — the comparison: events, facts, the outlet profile
-IN.50-comparison  := $(GOLD)/facts_gold.csv $(GOLD)/boilerplate_gold.csv
+IN.50-comparison  := data/study.json $(GOLD)/facts_gold.csv $(GOLD)/boilerplate_gold.csv
 OUT.50-comparison := $(call fig,50-event-similarity 50-fact-coverage 50-profile) $(NUMBERS) \
     $(call tab,50-event-groups 50-event-pairs 50-facts 50-fact-coverage 50-contradictions \
                50-facts-validation-seeds 50-outlet-profile)

@@ -21,8 +21,12 @@ import csv
 import datetime as _dt
 import hashlib
 import io
+import sys
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
@@ -53,11 +57,19 @@ class CorpusError(ValueError):
 
 
 def load_corpus(path: Path | str | None = None) -> pd.DataFrame:
-    """Read the corpus in folder ``path`` (default: the study's ``data/``).
+    """Read the corpus at ``path`` (default: the study's ``data/``): a folder, or a CSV, JSONL or Parquet file.
 
     Returns one row per article with the columns in :data:`COLUMNS`; ``text``
-    is the raw page text, byte-for-byte as stored (decoded as UTF-8).
+    is the raw page text, byte-for-byte as stored (decoded as UTF-8). A file
+    needs the columns ``article_id``, ``outlet``, ``text`` (optional ``title``,
+    ``published``, ``event``) and is read by :func:`iter_articles` — the same
+    reader, with the same checks, as the command line's.
     """
+    if path is not None and Path(path).is_file():
+        recs = list(iter_articles(path))
+        for rec in recs:
+            rec.pop("line", None)
+        return pd.DataFrame(recs, columns=list(COLUMNS)).fillna("").astype({c: "string" for c in COLUMNS})
     folder = Path(path) if path is not None else paths.data_dir()
     meta = folder / METADATA_FILE
     if not folder.is_dir():
@@ -191,3 +203,141 @@ def describe(corpus: pd.DataFrame) -> pd.DataFrame:
     out["lines"] = text.map(lambda t: len(t.splitlines())).astype(int)
     out["nonblank_lines"] = text.map(lambda t: sum(1 for ln in t.splitlines() if ln.strip())).astype(int)
     return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------
+# every input format, one record at a time (the CLI streams these; load_corpus reads them)
+# --------------------------------------------------------------------------------------
+
+#: Columns an input file (CSV, JSONL, Parquet) must have, and those it may have.
+INPUT_REQUIRED = ("article_id", "outlet", "text")
+INPUT_OPTIONAL = ("title", "published", "event")
+
+
+def _input_kind(path: Path) -> str:
+    if path.is_dir():
+        return "folder"
+    suffix = path.suffix.lower()
+    kinds = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
+             ".pq": "parquet"}
+    if not path.exists():
+        raise CorpusError(path, "input does not exist")
+    if suffix not in kinds:
+        raise CorpusError(path, f"unknown input type {suffix!r}: give a corpus folder, "
+                                ".csv, .jsonl or .parquet")
+    return kinds[suffix]
+
+
+def iter_articles(path: Path | str) -> Iterator[dict]:
+    """Yield the articles of ``path`` one at a time, checked as they are read.
+
+    ``path`` is a corpus folder in the layout of :func:`analysis.corpus.load_corpus`
+    (``articles.csv`` + raw texts; all its checks apply), or a ``.csv``,
+    ``.jsonl`` or ``.parquet`` file with columns ``article_id``, ``outlet``,
+    ``text`` and optionally ``title``, ``published`` (ISO date), ``event``.
+    Each yielded dict has those keys plus ``line`` (the CSV/JSONL line or the
+    1-based Parquet row). Bad input raises :class:`analysis.corpus.CorpusError`
+    naming the file, the line and the problem: a missing column, an empty id or
+    outlet, a text that is not a string, a duplicate ``article_id``, a date that
+    is not ISO, malformed CSV or JSON.
+    """
+    path = Path(path)
+    kind = _input_kind(path)
+    reader = {"folder": _iter_folder, "csv": _iter_csv, "jsonl": _iter_jsonl,
+              "parquet": _iter_parquet}[kind]
+    seen: dict[str, int] = {}
+    for rec in reader(path):
+        aid, line = rec["article_id"], rec["line"]
+        if aid in seen:
+            raise CorpusError(path, f"duplicate article_id {aid!r} (first on line {seen[aid]})", line)
+        seen[aid] = line
+        yield rec
+
+
+def _check_record(path: Path, raw: dict, line: int) -> dict:
+    missing = [c for c in INPUT_REQUIRED if c not in raw]
+    if missing:
+        raise CorpusError(path, f"missing column(s) {', '.join(missing)}; has {sorted(raw)}", line)
+    rec = {"line": line}
+    for col in INPUT_REQUIRED + INPUT_OPTIONAL:
+        value = raw.get(col)
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            value = ""
+        if col == "published" and isinstance(value, (_dt.date, pd.Timestamp)):
+            value = value.isoformat()[:10]
+        if not isinstance(value, str):
+            if col == "text":
+                raise CorpusError(path, f"text is {type(value).__name__}, not a string", line)
+            value = str(value)
+        rec[col] = value if col == "text" else value.strip()
+    check_fields(path, rec, ("article_id", "outlet"), line)
+    return rec
+
+
+def _iter_folder(folder: Path) -> Iterator[dict]:
+    meta = folder / METADATA_FILE
+    for line, rec in _read_metadata(meta):
+        rec = dict(rec, text=_read_text(folder, rec, meta, line))
+        yield _check_record(meta, rec, line)
+
+
+def _iter_csv(path: Path) -> Iterator[dict]:
+    csv.field_size_limit(sys.maxsize)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            header = [h.strip() for h in next(reader, [])]
+            missing = [c for c in INPUT_REQUIRED if c not in header]
+            if missing:
+                raise CorpusError(path, f"missing column(s) {', '.join(missing)}; header is {header}", 1)
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    raise CorpusError(path, f"expected {len(header)} fields, found {len(row)} "
+                                            "(truncated or malformed row)", reader.line_num)
+                yield _check_record(path, dict(zip(header, row)), reader.line_num)
+    except csv.Error as exc:
+        raise CorpusError(path, f"malformed CSV ({exc})", reader.line_num) from exc
+    except UnicodeDecodeError as exc:
+        raise CorpusError(path, f"not UTF-8 (invalid byte 0x{exc.object[exc.start]:02x})") from exc
+
+
+def _iter_jsonl(path: Path) -> Iterator[dict]:
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            for line_no, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    raw = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise CorpusError(path, f"not valid JSON ({exc.msg}, column {exc.colno})",
+                                      line_no) from None
+                if not isinstance(raw, dict):
+                    raise CorpusError(path, f"expected a JSON object, found {type(raw).__name__}",
+                                      line_no)
+                yield _check_record(path, raw, line_no)
+    except UnicodeDecodeError as exc:
+        raise CorpusError(path, f"not UTF-8 (invalid byte 0x{exc.object[exc.start]:02x})") from exc
+
+
+def _iter_parquet(path: Path) -> Iterator[dict]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and friends
+        raise CorpusError(path, f"not a readable Parquet file ({exc})") from exc
+    names = pf.schema_arrow.names
+    missing = [c for c in INPUT_REQUIRED if c not in names]
+    if missing:
+        raise CorpusError(path, f"missing column(s) {', '.join(missing)}; columns are {names}")
+    cols = [c for c in INPUT_REQUIRED + INPUT_OPTIONAL if c in names]
+    row = 0
+    for batch in pf.iter_batches(batch_size=1024, columns=cols):
+        for raw in batch.to_pylist():
+            row += 1
+            yield _check_record(path, raw, row)
+
+

@@ -147,7 +147,7 @@ def date_agreement(year_a: int | None, year_b: int | None) -> float:
     return 1.0 if year_a == year_b else 0.0
 
 
-def _tfidf(texts: list[str], analyzer=None):
+def tfidf(texts: list[str], analyzer=None):
     if analyzer is None:
         vec = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=_TOKEN,
                               lowercase=True)
@@ -160,11 +160,11 @@ def _tfidf(texts: list[str], analyzer=None):
     return cosine_similarity(X), X, list(vec.get_feature_names_out())
 
 
-def _identity(items: list[str]) -> list[str]:
+def identity(items: list[str]) -> list[str]:
     return items
 
 
-def _cluster(sim: np.ndarray, threshold: float) -> np.ndarray:
+def cluster(sim: np.ndarray, threshold: float) -> np.ndarray:
     """Average-linkage clusters of a similarity matrix, numbered by first appearance."""
     n = len(sim)
     if n == 1:
@@ -205,16 +205,16 @@ def group_events(corpus: pd.DataFrame, bodies: pd.DataFrame | None = None, nlp=N
     places = [ev[a].loc[ev[a]["label"].isin(PLACE_TYPES), "value"].tolist() for a in ids]
     anchors = [anchor_year(ev[a]) for a in ids]
 
-    tf_sim, X, terms = _tfidf(texts)
-    ent_sim, E, ent_names = _tfidf(ents, analyzer=_identity)
-    place_sim = _tfidf(places, analyzer=_identity)[0]
+    tf_sim, X, terms = tfidf(texts)
+    ent_sim, E, ent_names = tfidf(ents, analyzer=identity)
+    place_sim = tfidf(places, analyzer=identity)[0]
     n = len(ids)
     date_sim = np.array([[date_agreement(anchors[i], anchors[j]) for j in range(n)]
                          for i in range(n)])
     w = np.asarray(weights, dtype=float) / sum(weights)
     combined = w[0] * tf_sim + w[1] * ent_sim + w[2] * place_sim + w[3] * date_sim
     np.fill_diagonal(combined, 1.0)
-    labels = _cluster(combined, threshold)
+    labels = cluster(combined, threshold)
 
     pairs = [(ids[i], ids[j], *(round(float(m[i, j]), 4)
                                 for m in (tf_sim, ent_sim, place_sim, date_sim, combined)),

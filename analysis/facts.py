@@ -434,17 +434,17 @@ def corpus_facts(corpus: pd.DataFrame, bodies: pd.DataFrame | None = None,
 
 
 def _claim_clusters(claims: pd.DataFrame) -> np.ndarray:
-    from analysis.events import _cluster, _identity, _tfidf
+    from analysis.events import cluster, identity, tfidf
 
     labels = np.zeros(len(claims), dtype=int)
     offset = 0
     for _, idx in claims.groupby("event_group", sort=False).groups.items():
         sub = claims.loc[idx]
-        sim = _tfidf([u.split() for u in sub["unit"]], analyzer=_identity)[0]
+        sim = tfidf([u.split() for u in sub["unit"]], analyzer=identity)[0]
         same_article = sub["article_id"].to_numpy()[:, None] == sub["article_id"].to_numpy()[None, :]
         sim = np.where(same_article, 0.0, sim)  # one claim per article per fact
         np.fill_diagonal(sim, 1.0)
-        lab = _cluster(sim, CLAIM_THRESHOLD)
+        lab = cluster(sim, CLAIM_THRESHOLD)
         labels[[claims.index.get_loc(i) for i in idx]] = lab + offset
         offset += lab.max()
     return labels

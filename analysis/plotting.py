@@ -49,7 +49,7 @@ def use_style() -> None:
     matplotlib.rcParams.update(STYLE)
 
 
-def _atomic_write(target: Path, write) -> None:
+def atomic_write(target: Path, write) -> None:
     raw = paths.data_dir().resolve()
     if Path(target).resolve().is_relative_to(raw):
         raise ValueError(f"refusing to write {target}: it lies in the raw data folder {raw}, "
@@ -111,10 +111,10 @@ def save_table(table: pd.DataFrame, path: Path, markdown: bool = True) -> Path:
     """
     path = Path(path)
     table = round_floats(table)
-    _atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
+    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
     if markdown:
         text = markdown_table(table)
-        _atomic_write(path.with_suffix(".md"), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        atomic_write(path.with_suffix(".md"), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return path
 
 
@@ -130,7 +130,7 @@ def save_figure(fig, name: str, data: pd.DataFrame | None = None, folder: Path |
     with matplotlib.rc_context(STYLE):
         for ext, meta in (("png", _PNG_METADATA), ("svg", _SVG_METADATA)):
             target = folder / f"{name}.{ext}"
-            _atomic_write(target, lambda tmp, ext=ext, meta=meta:
+            atomic_write(target, lambda tmp, ext=ext, meta=meta:
                           fig.savefig(tmp, format=ext, metadata=meta, bbox_inches="tight"))
             out[ext] = target
     if data is not None:

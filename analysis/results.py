@@ -116,7 +116,7 @@ class Numbers:
 
     def save(self) -> Path:
         """Replace this notebook's keys in the numbers file (atomic write); other notebooks' stay."""
-        from analysis.plotting import _atomic_write
+        from analysis.plotting import atomic_write
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(self.path.parent):
@@ -127,7 +127,7 @@ class Numbers:
                 raise ValueError(f"keys {clash[:3]} already belong to notebook(s) {sorted(owners)}")
             data.update(self.items)
             text = json.dumps(dict(sorted(data.items())), indent=1, ensure_ascii=False) + "\n"
-            _atomic_write(self.path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+            atomic_write(self.path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
         return self.path
 
 

@@ -151,7 +151,7 @@ def pad(batch: Sequence[tuple[list, list]]):
     return ids, tgt, att
 
 
-def _modules():
+def modules():
     """torch modules, built lazily so importing this file needs no torch."""
     import torch
     import torch.nn as nn
@@ -264,7 +264,7 @@ def build(state: dict[str, np.ndarray], meta: dict):
 
     from analysis.encoder import load_encoder
 
-    mods = _modules()
+    mods = modules()
     enc = load_encoder()
     frozen = int(meta["frozen_layers"])
     head = mods["Head"](enc.model, rank=int(meta["rank"]), dropout=0.0, frozen=frozen)

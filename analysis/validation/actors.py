@@ -29,7 +29,7 @@ def gold() -> pd.DataFrame:
 def predict(corpus: pd.DataFrame | None = None, nlp=None) -> pd.DataFrame:
     """Mentions the pipeline finds in the seed articles (registry and NER)."""
     corpus = corpus if corpus is not None else corpus_mod.load_corpus()
-    no_quotes = {aid: actors._NO_QUOTES for aid in corpus["article_id"]}
+    no_quotes = {aid: pd.DataFrame(columns=['start', 'end', 'kind', 'actor']) for aid in corpus["article_id"]}
     return actors.corpus_mentions(corpus, nlp=nlp, quotes=no_quotes)
 
 
@@ -84,13 +84,17 @@ def _row(aid, actor, g, p) -> dict:
     }
 
 
-def scores(pairs: pd.DataFrame, actor_list=actors.MAIN_ACTORS) -> pd.DataFrame:
+def scores(pairs: pd.DataFrame, actor_list=None) -> pd.DataFrame:
     """P/R/F1 (overlap), exact-span matches and label accuracy, per actor and overall.
 
     Columns: ``actor``, ``n_gold``, ``n_pred``, ``precision``, ``recall``, ``f1``,
     ``exact`` (matched pairs with identical spans), ``exact_f1`` (F1 counting only
     exact matches), ``label_accuracy`` (on matched pairs), ``n_matched``.
     """
+    if actor_list is None:
+        from analysis import study
+
+        actor_list = study.load().main_actors
     out = []
     groups = [(a, pairs[pairs["actor"] == a]) for a in actor_list]
     groups.append(("all main actors", pairs[pairs["actor"].isin(actor_list)]))

@@ -47,7 +47,7 @@ def benchmark_pages(root: Path | str | None = None) -> pd.DataFrame:
     missing = sorted(set(pages) ^ set(truth))
     if missing:
         raise ValueError(f"{folder}: page-text.json and ground-truth.json disagree on ids {missing[:3]}")
-    stop = bp._stopwords()
+    stop = bp.stopwords()
     rows = []
     for pid in sorted(pages):
         text = pages[pid]["pageText"]

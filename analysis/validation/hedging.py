@@ -26,6 +26,8 @@ one-word cues of the training part, matched as whole words in any case.
 
 from __future__ import annotations
 
+from analysis.nlp import load_nlp
+
 import hashlib
 import re
 import xml.etree.ElementTree as ET
@@ -301,7 +303,7 @@ FOLDS = 5
 
 def featurise(texts: Sequence[str], nlp=None) -> list[dict]:
     """:func:`analysis.hedging.sentence_features` of each text (one spaCy pass)."""
-    nlp = nlp or hedging._sentence_nlp()
+    nlp = nlp or load_nlp(disable=("ner",))
     return [hedging.sentence_features(doc) for doc in nlp.pipe(list(texts), batch_size=256)]
 
 

@@ -139,7 +139,7 @@ def lower_states(data: pd.DataFrame, frozen: int, batch_size: int = 128) -> list
     from analysis.encoder import load_encoder
 
     enc = load_encoder()
-    lower = S._modules()["Lower"](enc.model, frozen).eval()
+    lower = S.modules()["Lower"](enc.model, frozen).eval()
     items = list(zip(data["sentence"], data["start"], data["end"]))
     encoded = S.encode_targets(items, enc.tokenizer)
     order = sorted(range(len(encoded)), key=lambda j: len(encoded[j][0]))
@@ -188,7 +188,7 @@ def fit(states: list, y: np.ndarray, params: dict | None = None, log=None):
     y = np.asarray(y)
     torch.manual_seed(p["seed"])
     rng = np.random.default_rng(p["seed"])
-    head = S._modules()["Head"](load_encoder().model, rank=p["rank"], dropout=p["dropout"],
+    head = S.modules()["Head"](load_encoder().model, rank=p["rank"], dropout=p["dropout"],
                                 frozen=p["frozen_layers"])
     trainable = [w for w in head.parameters() if w.requires_grad]
     opt = torch.optim.AdamW(trainable, lr=p["lr"], weight_decay=p["weight_decay"])

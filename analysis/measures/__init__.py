@@ -1,0 +1,32 @@
+"""The measures, one module (or sub-package) each, registered in the order the engine runs them.
+
+=================  =====================================  =========================================
+measure            tables                                 module
+=================  =====================================  =========================================
+``lines``          ``lines`` (one row per non-blank line)  :mod:`analysis.measures.boilerplate`
+``quotes``         ``quotes``, ``scare_quotes``            :mod:`analysis.measures.quotes.measure`
+``mentions``       ``mentions``                            :mod:`analysis.measures.actors`
+``sentences``      ``sentences`` (with uncertainty)        :mod:`analysis.measures.uncertainty`
+``hedges``         ``hedges``, ``hedge_rates``             :mod:`analysis.measures.hedges`
+``readability``    ``readability`` (one row per article)   :mod:`analysis.measures.readability_measure`
+``voice``          ``voice`` (words by voice per sentence) :mod:`analysis.measures.voice`
+``sentiment``      ``sentiment`` (optional: needs a model) :mod:`analysis.measures.sentiment_measure`
+=================  =====================================  =========================================
+
+To add a measure: write one module here that builds a
+:class:`analysis.engine.contract.Measure` and registers it, import it below
+(after the measures it needs), and the CLI, the corpus tables, the profile
+(through its ``counts``) and the viewer (through its ``marks``) pick it up; the
+contract test (``tests/test_measure_contract.py``) covers it at once.
+"""
+
+from analysis.measures import lines  # noqa: F401  (order = run order)
+from analysis.measures.quotes import measure as quotes_measure  # noqa: F401
+from analysis.measures.actors import measure as actors_measure  # noqa: F401
+from analysis.measures import (  # noqa: F401
+    uncertainty,
+    hedges,
+    readability_measure,
+    voice,
+    sentiment_measure,
+)

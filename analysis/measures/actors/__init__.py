@@ -1,0 +1,1 @@
+"""Actors: the registry and mention rules (:mod:`.mentions`); the measure (:mod:`.measure`)."""

@@ -1,0 +1,1 @@
+"""Quotations: quotation-mark pairing and attribution (:mod:`.attribution`); the measure (:mod:`.measure`)."""
