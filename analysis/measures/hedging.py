@@ -745,13 +745,28 @@ def _quote_position(spans: pd.DataFrame, start: int, end: int) -> tuple[str, str
     return "no", ""
 
 
+class _SpanIndex(list):
+    """Quote span rows sorted by start, so the rows holding ``[start, end)`` are found by bisection."""
+
+    def __init__(self, rows):
+        super().__init__(sorted(rows, key=lambda r: r[0]))
+        self._starts = [r[0] for r in self]
+        self._longest = max((r[1] - r[0] for r in self), default=0)
+
+    def holding(self, start: int, end: int) -> list[tuple]:
+        lo = bisect.bisect_left(self._starts, end - self._longest)
+        hi = bisect.bisect_right(self._starts, start)
+        return [r for r in self[lo:hi] if r[1] >= end and not (r[4] < end and r[5] > start)]
+
+
 def _quote_position_rows(rows: list[tuple], spans: pd.DataFrame, start: int, end: int) -> tuple[str, str]:
     """:func:`_quote_position` over ``spans`` given also as a list of row tuples (fast path).
 
     Falls back to :func:`_quote_position` when two spans of the winning kind tie for
     widest, so the choice between them stays exactly the same.
     """
-    inside = [r for r in rows if r[0] <= start and r[1] >= end and not (r[4] < end and r[5] > start)]
+    inside = [r for r in rows if r[0] <= start and r[1] >= end and not (r[4] < end and r[5] > start)] \
+        if not isinstance(rows, _SpanIndex) else rows.holding(start, end)
     for kind in ("direct", "indirect"):
         k = [r for r in inside if r[2] == kind]
         if not k:
@@ -792,7 +807,7 @@ def find_hedges(text: str, quotes: pd.DataFrame | None = None, nlp=None) -> pd.D
     # sentences are sorted and do not overlap: the one holding a cue is found by bisection
     sent_rows = list(zip(sents["start"].tolist(), sents["end"].tolist(), sents["sentence"].tolist()))
     sent_starts = [r[0] for r in sent_rows]
-    span_rows = list(zip(spans["start"].tolist(), spans["end"].tolist(), spans["kind"].tolist(),
+    span_rows = _SpanIndex(zip(spans["start"].tolist(), spans["end"].tolist(), spans["kind"].tolist(),
                          spans["actor"].tolist(), spans["cue_start"].tolist(), spans["cue_end"].tolist()))
     s_no, s_start, s_end, kinds, actors = [], [], [], [], []
     for _, _, _, r_start, r_end, _, _ in rows:

@@ -199,6 +199,41 @@ _QUOTE_OPT = "[\"“”'‘’«»]?"
 _APOS = "['’]"
 
 
+# --------------------------------------------------------------------------- text look-ups without copies
+# A paragraph can be a megabyte long: slicing ``text[end:]`` or searching ``text[:start]`` for every
+# candidate would copy or scan it once per candidate (quadratic). These give the same matches.
+
+def _match_at(pattern: str, text: str, pos: int, flags: int = 0):
+    """``re.match(pattern, text[pos:])``, with offsets into ``text`` (patterns here have no ``^``/lookbehind)."""
+    return re.compile(pattern, flags).match(text, pos)
+
+
+#: How far back :func:`_search_before` looks first.
+_TAIL = 1000
+
+
+def _search_before(pattern: str, text: str, end: int):
+    """``re.search(pattern, text[:end])`` for a ``$``-anchored pattern, looking at the last
+    :data:`_TAIL` characters first and at all of them only when a match could reach further back."""
+    rx = re.compile(pattern)
+    start = max(0, end - _TAIL)
+    m = rx.search(text, start, end)
+    if start == 0:
+        return m
+    tail = text[start:end]
+    if (m is not None and m.start() == start) or (m is None and len(tail) - len(tail.rstrip()) > _TAIL - 100):
+        return rx.search(text, 0, end)
+    return m
+
+
+def _blank_before(text: str, pos: int) -> bool:
+    """``not text[:pos].strip()`` without the copy."""
+    return _NONSPACE.search(text, 0, pos) is None
+
+
+_NONSPACE = re.compile(r"\S")
+
+
 # --------------------------------------------------------------------------- registry
 
 @functools.lru_cache(maxsize=1)
@@ -515,7 +550,7 @@ def _elliptical(p: _Para, comp: _Compiled, cands: list[_Cand]) -> list[_Cand]:
         between = p.text[c.end:d.start]
         if d.form != "adjective" or not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", between):
             continue
-        m = re.match(r"\s+(" + "|".join(PLURAL_TITLES) + r")\b", p.text[d.end:], re.I)
+        m = _match_at(r"\s+(" + "|".join(PLURAL_TITLES) + r")\b", p.text, d.end, re.I)
         if not m:
             continue
         sing = PLURAL_TITLES[m.group(1).lower()]
@@ -525,7 +560,7 @@ def _elliptical(p: _Para, comp: _Compiled, cands: list[_Cand]) -> list[_Cand]:
             out[i] = _Cand(c.start, c.end, r1["actor"], r1["label"], "descriptor", decided=True,
                            actor_type=r1["type"])
         if r2 is not None:
-            out[i + 1] = _Cand(d.start, d.end + m.end(), r2["actor"], r2["label"], "descriptor",
+            out[i + 1] = _Cand(d.start, m.end(), r2["actor"], r2["label"], "descriptor",
                                decided=True, actor_type=r2["type"])
         if r1 is None and r2 is None:     # 'Syrian and Russian media': generic, no actor
             out[i] = replace(c, actor="")
@@ -579,9 +614,9 @@ def _resolve_cand(p: _Para, comp: _Compiled, c: _Cand) -> list[_Cand]:
         return [_det_extend(p, _media_extend(p, comp, c))]
     if c.form in ("group", "descriptor", "bare", "name", "collective", "demonym"):
         if c.form == "group":
-            m = re.match(r"\s+(\w+)\b", text[c.end:])
+            m = _match_at(r"\s+(\w+)\b", text, c.end)
             if m and m.group(1).lower() in GROUP_NOUNS:
-                c = replace(c, end=c.end + m.end())
+                c = replace(c, end=m.end())
         if c.form == "bare" and _foreign_owner(p, comp, c):
             return [replace(c, actor="")]
         if c.form in ("group", "descriptor", "bare"):
@@ -696,12 +731,12 @@ def _is_place(p: _Para, comp: _Compiled, c: _Cand) -> bool:
     """Destination / location reading of a country or capital (guideline §4)."""
     text = p.text
     last = p.last_tok(c.end)
-    if re.match(r"[-‐‑–](?:based|born|headquartered|bound)\b", text[c.end:]):
+    if _match_at(r"[-‐‑–](?:based|born|headquartered|bound)\b", text, c.end):
         return True                # 'the Britain-based monitor': a location
-    if not text[:c.start].strip() and re.match(r"\s*(?:,[^—–\n]{0,30})?\s*(?:[—–]|-\s|\((?:AP|Reuters|AFP)\))",
-                                               text[c.end:]):
+    if _blank_before(text, c.start) and _match_at(r"\s*(?:,[^—–\n]{0,30})?\s*(?:[—–]|-\s|\((?:AP|Reuters|AFP)\))",
+                                                  text, c.end):
         return True                # dateline: 'WASHINGTON —', 'Moscow (AP) -'
-    if re.match(r"\s+state\b", text[c.end:]) and c.form == "metonym":
+    if _match_at(r"\s+state\b", text, c.end) and c.form == "metonym":
         return True                # 'Washington state'
 
     # noun modifier ('the Kremlin campaign', 'the Moscow military intervention'): actor,
@@ -712,9 +747,9 @@ def _is_place(p: _Para, comp: _Compiled, c: _Cand) -> bool:
                 and last.dep_ in ("compound", "amod", "nmod"):
             return bool({head.lower_, head.lemma_.lower()} & (NON_AGENCY_HEADS | PLACE_NOUNS))
     # a relative clause that makes it act: 'in Turkey, which has sent forces'
-    if re.match(r"\s*,?\s*(?:which|that)\s+(?:has|have|had|is|was)?\s*(?!been\b)\w+(?:ed|en|t)\b",
-                text[c.end:]):
-        if not re.match(r"\s*,?\s*(?:which|that)\s+(?:has|have|had|is|was)\s+been\b", text[c.end:]):
+    if _match_at(r"\s*,?\s*(?:which|that)\s+(?:has|have|had|is|was)?\s*(?!been\b)\w+(?:ed|en|t)\b",
+                 text, c.end):
+        if not _match_at(r"\s*,?\s*(?:which|that)\s+(?:has|have|had|is|was)\s+been\b", text, c.end):
             return False
     if c.poss:
         poss_head = None
@@ -761,7 +796,7 @@ def _place_coordination(p: _Para, comp: _Compiled, cands: list[_Cand]) -> None:
     for i, c in enumerate(cands):
         if c.form not in ("country", "metonym") or not c.actor:
             continue
-        m = re.search(r"(\w+)\s+$", text[:c.start])
+        m = _search_before(r"(\w+)\s+$", text, c.start)
         if not m or m.group(1).lower() not in PLACE_COORD:
             continue
         for s, e in p.places:
@@ -773,7 +808,7 @@ def _det_extend(p: _Para, c: _Cand) -> _Cand:
     """Include a directly preceding the/a/an unless the mention modifies a following noun."""
     if _modifies_next(p, c):
         return c
-    m = re.search(r"(?<![\w\-])(the|The|a|A|an|An)\s+$", p.text[:c.start])
+    m = _search_before(r"(?<![\w\-])(the|The|a|A|an|An)\s+$", p.text, c.start)
     return replace(c, start=m.start(1)) if m else c
 
 
@@ -856,17 +891,17 @@ def _type_of(actor: str) -> str:
 def _media_extend(p: _Para, comp: _Compiled, c: _Cand) -> _Cand:
     """``Syrian state news agency SANA``, ``Interfax news agency``: descriptors join the outlet's name."""
     text = p.text
-    m = re.search(r"((?:[A-Z][\w\-]*(?:['’]s)?\s+)?(?:state(?:-run|-owned)?\s+|official\s+|private\s+)?"
-                  + MEDIA_NOUNS + r")\s+$", text[:c.start])
+    m = _search_before(r"((?:[A-Z][\w\-]*(?:['’]s)?\s+)?(?:state(?:-run|-owned)?\s+|official\s+|private\s+)?"
+                       + MEDIA_NOUNS + r")\s+$", text, c.start)
     start, end = c.start, c.end
     if m:
         first = m.group(1).split()[0].rstrip("'’s").lower() if m.group(1)[:1].isupper() else ""
         start = m.start(1) if (not first or first in comp.adjectives or first in comp.countries
                                or m.group(1).split()[0].lower() in ("state",)) else \
             m.start(1) + len(m.group(1).split()[0]) + 1
-    r = re.match(r"\s+" + MEDIA_NOUNS + r"\b", text[end:])
+    r = _match_at(r"\s+" + MEDIA_NOUNS + r"\b", text, end)
     if r:
-        end += r.end()
+        end = r.end()
     return replace(c, start=start, end=end, poss=_possessive_after(text, end))
 
 
@@ -894,9 +929,9 @@ def _personnel_in_capital(p: _Para, comp: _Compiled, cands: list[_Cand]) -> list
     for i, c in enumerate(cands):
         if not c.actor or c.form not in ("descriptor", "organ"):
             continue
-        m = re.match(r"\s+in\s+(\w+)\b", p.text[c.end:])
+        m = _match_at(r"\s+in\s+(\w+)\b", p.text, c.end)
         if m and comp.capitals.get(m.group(1).lower()) == c.actor:
-            out[i] = replace(c, end=c.end + m.end())
+            out[i] = replace(c, end=m.end())
     return out
 
 

@@ -243,6 +243,7 @@ class _Parsed:
     tok_starts: list = field(default_factory=list)
     attributions: dict = field(default_factory=dict)  # (id(doc), token index) -> _Attribution
     resolver: object = None                          # speaker surface -> actor (see extract)
+    cue_verbs: dict = field(default_factory=dict)     # sentence number -> its cue tokens
 
     def attribution(self, tok):
         """One attribution object per cue token, so quotations sharing a cue share it."""
@@ -436,7 +437,9 @@ def _attribute(parsed: _Parsed, start: int, end: int, inside) -> _Attribution | 
         if item is not None and item not in order:
             order.append(item)
     for item in order:
-        for tok in _cue_verbs(item[4]):
+        if item[1] not in parsed.cue_verbs:  # a sentence's cues are found once, not once per quotation
+            parsed.cue_verbs[item[1]] = list(_cue_verbs(item[4]))
+        for tok in parsed.cue_verbs[item[1]]:
             off = _offset(parsed, tok)
             if inside(off):
                 continue
