@@ -192,3 +192,23 @@ def test_score_table_and_vader_rule():
     assert t.set_index("label").loc["macro", "f1"] == pytest.approx((1 + 0 + 0.5) / 3, abs=1e-4)
     assert vs.vader_labels(["What a wonderful, brilliant day!", "This is a table.",
                             "A horrible, tragic disaster."]) == ["positive", "neutral", "negative"]
+
+
+#: On the seed gold (205 main-actor mentions, conflict news, one annotator) the model's macro-F1 was
+#: 0.539 (VADER 0.291, all-neutral 0.249) and 7.8 % of mentions got the opposite polarity; it over-reads
+#: war vocabulary as negative (negative precision 0.33). Issue 18's target is 0.65: these floors hold what
+#: is reached so a regression fails, and the write-up must say the measure is weak in this domain.
+SEED_MACRO_F1 = 0.50
+SEED_OPPOSITE_MAX = 0.10
+
+
+def test_seed_gold_in_domain_score_and_baselines(seed_corpus):
+    from analysis.validation import sentiment as vs
+
+    t = vs.evaluate_seeds(seed_corpus)
+    macro = t[t["label"] == "macro"].set_index("system")
+    assert macro.loc["target-model", "n_gold"] == 205
+    assert macro.loc["target-model", "f1"] >= SEED_MACRO_F1
+    assert macro.loc["target-model", "f1"] > macro.loc["vader-sentence", "f1"] + 0.15
+    assert macro.loc["target-model", "f1"] > macro.loc["all-neutral", "f1"] + 0.15
+    assert macro.loc["target-model", "opposite_sign"] <= SEED_OPPOSITE_MAX

@@ -113,6 +113,56 @@ def evaluate(split: str = "devtest_rw", root: Path | str | None = None,
                       score(data["label"], vader, "vader-sentence")], ignore_index=True)
 
 
+def seed_gold(corpus: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The seed target-sentiment gold joined to its sentences: one row per labelled mention.
+
+    Units (``data/annotations/seed_sentiment_units.csv``: the main-actor mentions of
+    the five seeds, offsets into the raw text) and labels
+    (``seed_sentiment_gold.csv``, guideline ``seed_sentiment_guideline.md``: a reader
+    who saw only the sentence and the marked target). Columns: ``unit_id``,
+    ``article_id``, ``actor``, ``sentence``, ``start``, ``end`` (the target within
+    the sentence), ``label``.
+    """
+    from analysis.corpus import load_corpus
+    from analysis.validation import read_gold
+
+    corpus = load_corpus() if corpus is None else corpus
+    texts = dict(zip(corpus["article_id"], corpus["text"]))
+    units = read_gold("seed_sentiment_units.csv")
+    gold = read_gold("seed_sentiment_gold.csv").set_index("unit_id")["sentiment"]
+    rows = []
+    for u in units.itertuples(index=False):
+        s0, s1 = int(u.sentence_start), int(u.sentence_end)
+        rows.append({"unit_id": u.unit_id, "article_id": u.article_id, "actor": u.actor,
+                     "sentence": texts[u.article_id][s0:s1], "start": int(u.start) - s0,
+                     "end": int(u.end) - s0, "label": gold[u.unit_id]})
+    return pd.DataFrame(rows)
+
+
+def evaluate_seeds(corpus: pd.DataFrame | None = None, model: dict | None = None) -> pd.DataFrame:
+    """Score the target model, VADER and an all-neutral baseline on the seed gold, same run.
+
+    In-domain check (conflict news): :func:`score`'s table for ``target-model``,
+    ``vader-sentence`` and ``all-neutral``; ``opposite_sign`` on the macro rows is
+    the share of mentions given the opposite polarity (negative for positive or the
+    reverse).
+    """
+    from analysis.sentiment import classify_targets
+
+    data = seed_gold(corpus)
+    pred = classify_targets(data["sentence"].tolist(), list(zip(data["start"], data["end"])), model=model)
+    systems = {"target-model": pred["label"].tolist(), "vader-sentence": vader_labels(data["sentence"]),
+               "all-neutral": ["neutral"] * len(data)}
+    parts = []
+    gold = data["label"].tolist()
+    for name, labels in systems.items():
+        t = score(gold, labels, name)
+        opp = np.mean([{g, p} == {"negative", "positive"} for g, p in zip(gold, labels)]) if gold else np.nan
+        t["opposite_sign"] = np.where(t["label"] == "macro", round(float(opp), 4), np.nan)
+        parts.append(t)
+    return pd.concat(parts, ignore_index=True)
+
+
 def macro_f1(table: pd.DataFrame, system: str) -> float:
     """The macro-F1 of ``system`` in an :func:`evaluate` table."""
     row = table[(table["system"] == system) & (table["label"] == "macro")]
