@@ -114,10 +114,12 @@ OUT.20-quotes := $(call fig,20-quoted-words-by-speaker-type) $(NUMBERS) \
 
 # 30 — actors, labels, target sentiment; NewsMTSC's devtest_rw when present
 NEWSMTSC := $(call shared,newsmtsc/devtest_rw.jsonl)
-IN.30-actors  := data/study.json $(GOLD)/actor_mentions_gold.csv $(NEWSMTSC)
+IN.30-actors  := data/study.json $(GOLD)/actor_mentions_gold.csv $(GOLD)/seed_sentiment_units.csv \
+    $(GOLD)/seed_sentiment_gold.csv $(NEWSMTSC)
 OUT.30-actors := $(call fig,30-mentions 30-labels 30-sentiment-heatmap) $(NUMBERS) \
     $(call tab,30-actor-mentions 30-mentions-per-outlet 30-labels-syria-opposition 30-labels-own-voice \
-               30-labels-main-actors 30-sentiment-mentions 30-sentiment-summary 30-actors-validation) \
+               30-labels-main-actors 30-sentiment-mentions 30-sentiment-summary 30-actors-validation \
+               30-sentiment-validation-seeds) \
     $(if $(NEWSMTSC),$(call tab,30-sentiment-validation))
 
 # 40 — hedging and readability; the Szeged uncertainty corpus when present
@@ -129,11 +131,13 @@ OUT.40-hedging-readability := $(call fig,40-hedging-by-voice 40-hedging-categori
                40-readability-outlets) \
     $(if $(SZEGED),$(call fig,40-uncertainty-validation) $(call tab,40-uncertainty-validation-wiki-heldout))
 
-# 50 — the comparison: events, facts, the outlet profile
-IN.50-comparison  := data/study.json $(GOLD)/facts_gold.csv $(GOLD)/boilerplate_gold.csv
+# 50 — the comparison: events, facts, the outlet profile; BASIL dev for the event grouping when present
+BASIL := $(call shared,basil_dev/articles/*/*.json)
+IN.50-comparison  := data/study.json $(GOLD)/facts_gold.csv $(GOLD)/boilerplate_gold.csv $(BASIL)
 OUT.50-comparison := $(call fig,50-event-similarity 50-fact-coverage 50-profile) $(NUMBERS) \
     $(call tab,50-event-groups 50-event-pairs 50-facts 50-fact-coverage 50-contradictions \
-               50-facts-validation-seeds 50-outlet-profile)
+               50-facts-validation-seeds 50-outlet-profile) \
+    $(if $(BASIL),$(call tab,50-events-basil-validation))
 
 # 90 — the report, from its template and the numbers of 10–50
 IN.90-report  := report/templates/findings.md \
