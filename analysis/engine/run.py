@@ -60,17 +60,7 @@ def prepare(articles: Sequence[Article], measures: Sequence[Measure], nlp=None,
     early: dict[str, dict[str, pd.DataFrame]] = {}
     for art in articles:
         tables: dict[str, pd.DataFrame] = {}
-        for m in measures:
-            if m.parse:
-                continue
-            if set(m.tables) <= set(art.given):
-                tables.update({t: art.given[t].reset_index(drop=True) for t in m.tables})
-                continue
-            try:
-                tables.update(_run_one(m, art, tables))
-            except Exception as exc:  # noqa: BLE001 - kept in the errors table
-                errors[art.article_id] = (m.name, exc)
-                break
+        _run_stage(art, [m for m in measures if not m.parse], tables, errors)
         if "lines" in tables and art.article_id not in errors:
             art.with_lines(tables["lines"])
         elif art.lines is None and not art.body:
@@ -98,6 +88,21 @@ def _parse_all(arts: Sequence[Article], nlp, batch_size: int, errors: dict) -> N
     for a, rs in zip(arts, rows):
         a.parse = Parse(rs, docs[k:k + len(rs)], nlp)
         k += len(rs)
+
+
+def _run_stage(art: Article, measures: Sequence[Measure], tables: dict, errors: dict) -> None:
+    """Run ``measures`` in order on ``art`` into ``tables``; the first that raises is recorded in
+    ``errors`` (``{article_id: (measure name, exception)}``) and ends the stage. Tables the caller
+    gave (``art.given``) are used instead of running the measure that returns them."""
+    for m in measures:
+        if set(m.tables) <= set(art.given):
+            tables.update({t: art.given[t].reset_index(drop=True) for t in m.tables})
+            continue
+        try:
+            tables.update(_run_one(m, art, tables))
+        except Exception as exc:  # noqa: BLE001 - kept in the errors table
+            errors[art.article_id] = (m.name, exc)
+            return
 
 
 def _run_one(m: Measure, art: Article, tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -155,14 +160,7 @@ def measure_records(records: Sequence[Mapping], measures: Sequence[Measure] | No
     for art in arts:
         tables = per_article.get(art.article_id, {})
         if art.article_id not in errors:
-            for m in measures:
-                if not m.parse:
-                    continue
-                try:
-                    tables.update(_run_one(m, art, tables))
-                except Exception as exc:  # noqa: BLE001 - kept in the errors table
-                    errors[art.article_id] = (m.name, exc)
-                    break
+            _run_stage(art, [m for m in measures if m.parse], tables, errors)
         row = {}
         if art.article_id not in errors:
             try:
