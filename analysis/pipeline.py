@@ -36,8 +36,9 @@ use every component of the model (tagger, parser, lemmatizer, NER).
 
 **Streaming.** Articles are read, processed and written one chunk at a time
 (``chunk_size`` articles), so memory stays flat as the corpus grows; only the
-input rows' ids and lines and 8-byte hashes of lines (for chrome repeated across
-an outlet's articles) are held for the whole corpus. The profile at the end
+input rows' ids and lines, a few 8-byte hashes per article (to tell an exact
+duplicate row) and 8-byte hashes of lines (for chrome repeated across an outlet's
+articles) are held for the whole corpus. The profile at the end
 reads back the per-sentence ``voice`` table and the per-article tables.
 
 **Checkpoints.** Each finished chunk is written at once, durably, as its own
@@ -77,7 +78,6 @@ import pandas as pd
 
 from analysis.corpus import INPUT_OPTIONAL, INPUT_REQUIRED, CorpusError, iter_articles  # noqa: F401
 from analysis.engine import ERROR_COLUMNS, count_columns, measure_records, select
-from analysis.engine.run import ARTICLE_COLUMNS
 from analysis.runstate import FORMAT, Checkpoint, RunError, code_fingerprint, fault, input_fingerprint  # noqa: F401
 
 #: Articles per chunk: the unit that is parsed in one ``nlp.pipe`` call and written at once.

@@ -345,7 +345,10 @@ def test_a_crash_in_the_commands_own_process_is_recorded_on_resume(corpus, tmp_p
 def test_a_lost_dask_worker_is_rescheduled_and_each_chunk_written_once(corpus, tmp_path, monkeypatch):
     """A run interrupted in this process is resumed on a LocalCluster of two worker processes on
     127.0.0.1, one of which SIGKILLs itself mid-task (once): Dask reschedules the task, the writer
-    writes each chunk once, the tables are the uninterrupted run's."""
+    writes each chunk once, the tables are the uninterrupted run's. Then an article that crashes every
+    worker it meets: the scheduler gives its task up (KilledWorker), the chunk is run locally, article
+    by article, and the article is recorded."""
+    import dask
     from dask.distributed import Client, LocalCluster
 
     src, ref = corpus
@@ -353,7 +356,7 @@ def test_a_lost_dask_worker_is_rescheduled_and_each_chunk_written_once(corpus, t
     with pytest.raises(KeyboardInterrupt):
         pipeline.run(src, out, chunk_size=CHUNK, progress=False, on_chunk=interrupt_after(1))
     fired = tmp_path / "fired"
-    monkeypatch.setenv(runstate.FAULT_ENV, f"kill@measure:article=a2-1,once={fired}")
+    monkeypatch.setenv(runstate.FAULT_ENV, f"kill@measure:article=a2-1,once={fired};exit@measure:article=boom")
     written = []
     real = runstate.Checkpoint.write_chunk
 
@@ -362,12 +365,23 @@ def test_a_lost_dask_worker_is_rescheduled_and_each_chunk_written_once(corpus, t
         return real(self, i, tables)
 
     monkeypatch.setattr(runstate.Checkpoint, "write_chunk", write_chunk)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    # one death of a task is rescheduled, the second gives it up (the default, 3, only takes longer)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address=None) as cluster, Client(cluster) as client:
         pids = set(client.run(os.getpid).values())
         summary = pipeline.run(src, out, chunk_size=CHUNK, dask=client, progress=False)
         assert fired.exists()  # a worker was killed while measuring a2-1 …
         assert set(client.run(os.getpid).values()) != pids  # … and the nanny started a new one
-    assert sorted(written) == list(range(1, CHUNKS))  # every chunk not resumed written exactly once
-    assert (summary.chunks_resumed, summary.chunks_computed, summary.failed) == (1, CHUNKS - 1, 0)
-    same_tables(out, ref)
+        assert sorted(written) == list(range(1, CHUNKS))  # every chunk not resumed written exactly once
+        assert (summary.chunks_resumed, summary.chunks_computed, summary.failed) == (1, CHUNKS - 1, 0)
+        same_tables(out, ref)
+
+        rows = ROWS[:4] + [{"article_id": "boom", "outlet": "Other", "text": "It crashes every worker."}]
+        crash = pipeline.run(_write_jsonl(tmp_path / "crash.jsonl", rows), tmp_path / "crash", chunk_size=CHUNK,
+                             dask=client, progress=False)
+    assert (crash.articles, crash.failed, crash.crashed, crash.chunks_recovered >= 1) == (5, 1, 1, True)
+    errors = pd.read_parquet(tmp_path / "crash" / "errors.parquet")
+    assert errors[["article_id", "stage"]].values.tolist() == [["boom", "crash"]]
+    arts = pd.read_parquet(tmp_path / "crash" / "articles.parquet")
+    assert arts["status"].tolist() == ["ok"] * 4 + ["error"]
