@@ -1,8 +1,12 @@
-"""Command line: ``python -m analysis run INPUT --out DIR [--workers N] [--dask ADDRESS|local]``.
+"""Command line: ``python -m analysis run INPUT --out DIR [--workers N] [--dask ADDRESS|local] [--resume|--restart]``.
 
-Runs :func:`analysis.pipeline.run`; prints a progress bar and a summary; exits
-with status 2 and a one-line message naming the file, line and problem when the
-input is bad.
+Runs :func:`analysis.pipeline.run`; prints a progress bar and a summary. A run
+that was interrupted is resumed by running the same command again (the finished
+chunks are kept in ``DIR/.checkpoint``). Exits with status 2 and a one-line
+message when the input is bad (naming the file, line and problem), when ``DIR``
+holds the checkpoint of another run (saying what differs), when ``DIR`` cannot
+be written (the finished chunks are kept), or when the final check finds an
+input row missing from ``articles``; with 130 when interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -27,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--chunk-size", type=int, default=None, help="articles per chunk")
     r.add_argument("--sentiment", action="store_true",
                    help="also score target sentiment toward every mention (a transformer; slow)")
+    again = r.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="resume the interrupted run in --out (an error if there is none); without "
+                            "--resume or --restart a matching checkpoint is resumed anyway")
+    again.add_argument("--restart", action="store_true",
+                       help="discard any checkpoint in --out and start the run over")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
 
@@ -34,13 +44,23 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        parser.error("--chunk-size must be at least 1")
+    resume = True if args.resume else False if args.restart else None
     try:
         summary = pipeline.run(args.input, args.out, workers=args.workers, dask=args.dask,
                                chunk_size=args.chunk_size or pipeline.CHUNK_SIZE,
-                               sentiment=args.sentiment, progress=not args.no_progress)
+                               sentiment=args.sentiment, progress=not args.no_progress, resume=resume)
     except CorpusError as exc:
         print(f"error: bad input: {exc}", file=sys.stderr)
         return 2
+    except pipeline.RunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: the finished chunks are kept in {args.out}/.checkpoint; run the same command "
+              "again to resume", file=sys.stderr)
+        return 130
     print(summary.as_text())
     return 0
 

@@ -228,7 +228,11 @@ def _input_kind(path: Path) -> str:
     return kinds[suffix]
 
 
-def iter_articles(path: Path | str) -> Iterator[dict]:
+#: The fields compared to tell an exact duplicate row from a conflicting one.
+DUPLICATE_FIELDS = ("outlet", "title", "published", "event", "text")
+
+
+def iter_articles(path: Path | str, duplicates: str = "error") -> Iterator[dict]:
     """Yield the articles of ``path`` one at a time, checked as they are read.
 
     ``path`` is a corpus folder in the layout of :func:`analysis.corpus.load_corpus`
@@ -240,18 +244,42 @@ def iter_articles(path: Path | str) -> Iterator[dict]:
     naming the file, the line and the problem: a missing column, an empty id or
     outlet, a text that is not a string, a duplicate ``article_id``, a date that
     is not ISO, malformed CSV or JSON.
+
+    ``duplicates="mark"`` (the command line's choice): a row that repeats an
+    earlier row exactly — the same ``article_id`` and the same
+    :data:`DUPLICATE_FIELDS` — is yielded with ``duplicate_of`` set to the
+    earlier row's line (the caller skips it and accounts for it); a row that
+    reuses an ``article_id`` with other content is still an error, naming the
+    fields that differ. ``"error"`` (the default) refuses every repeated id.
     """
+    if duplicates not in ("error", "mark"):
+        raise ValueError(f"duplicates must be 'error' or 'mark', not {duplicates!r}")
     path = Path(path)
     kind = _input_kind(path)
     reader = {"folder": _iter_folder, "csv": _iter_csv, "jsonl": _iter_jsonl,
               "parquet": _iter_parquet}[kind]
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, tuple[bytes, ...]]] = {}
     for rec in reader(path):
         aid, line = rec["article_id"], rec["line"]
+        digest = _digests(rec) if duplicates == "mark" else ()
         if aid in seen:
-            raise CorpusError(path, f"duplicate article_id {aid!r} (first on line {seen[aid]})", line)
-        seen[aid] = line
+            first, was = seen[aid]
+            if duplicates == "error":
+                raise CorpusError(path, f"duplicate article_id {aid!r} (first on line {first})", line)
+            differ = [f for f, a, b in zip(DUPLICATE_FIELDS, was, digest) if a != b]
+            if differ:
+                raise CorpusError(path, f"duplicate article_id {aid!r} (first on line {first}) with other "
+                                        f"content ({', '.join(differ)} differ)", line)
+            yield dict(rec, duplicate_of=first)
+            continue
+        seen[aid] = (line, digest)
         yield rec
+
+
+def _digests(rec: dict) -> tuple[bytes, ...]:
+    """8-byte hashes of a record's :data:`DUPLICATE_FIELDS` (what is kept per id to spot duplicates)."""
+    return tuple(hashlib.blake2b(str(rec.get(f, "")).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+                 for f in DUPLICATE_FIELDS)
 
 
 def _check_record(path: Path, raw: dict, line: int) -> dict:

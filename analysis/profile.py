@@ -74,8 +74,9 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
     ``sentiment``). ``actors`` are the actors whose labels and sentiment are
     profiled (default: every actor mentioned). Every outlet of ``articles``
     appears, also one whose articles have no quotations or mentions (counts 0).
-    Articles whose measures failed (``status`` ≠ ok) are left out and counted
-    in the feature ``failed_articles``.
+    Articles whose measures failed (``status`` = error) are left out and counted
+    in the feature ``failed_articles``; rows skipped as duplicate input (``status`` =
+    duplicate) are left out and not counted.
     Features: ``articles``, ``failed_articles``, ``body_words``, ``sentences``,
     ``boilerplate_ratio`` (mean over articles), ``quotations`` (all/direct/indirect),
     ``quoted_share`` (by kind and speaker type), ``distinct_sources``,
@@ -86,7 +87,7 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
     from analysis.measures.actors.mentions import label_table
 
     arts = tables["articles"]
-    failed = arts[arts["status"] != "ok"]
+    failed = arts[arts["status"] == "error"]
     arts = arts[arts["status"] == "ok"]
     units = tables["voice"]
     quotes, mentions = tables["quotes"], tables["mentions"]
