@@ -109,21 +109,14 @@ def fault(point: str, **where) -> None:
 # durable files
 # --------------------------------------------------------------------------------------
 
-def fsync_dir(folder: Path) -> None:
-    """Make a rename or a new file in ``folder`` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_file(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Make ``path``'s contents durable (a file), or a rename or new file in it (a folder)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
 
 
 def write_durably(path: Path, data: bytes, point: str | None = None, **where) -> None:
@@ -147,7 +140,7 @@ def write_durably(path: Path, data: bytes, point: str | None = None, **where) ->
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    fsync_dir(path.parent)
+    fsync_path(path.parent)
 
 
 def sha256_file(path: Path) -> str:
@@ -319,7 +312,7 @@ class Checkpoint:
                 self.parts.mkdir(parents=True)
                 self.manifest.pop("complete", None)
                 write_durably(self.dir / MANIFEST, _json(self.manifest))
-                fsync_dir(self.out)
+                fsync_path(self.out)
                 return
             self._read_journal()
             self._verify()
@@ -407,7 +400,7 @@ class Checkpoint:
                     data = parquet_bytes(table)
                     write_durably(folder / f"{name}.parquet", data, "part", chunk=i, table=name)
                     entry["tables"][name] = [len(frame), len(data), hashlib.sha256(data).hexdigest()]
-                fsync_dir(self.parts)
+                fsync_path(self.parts)
                 fault("journal", chunk=i)
                 self._append(entry)
             except Exception:  # an unfinished chunk leaves nothing behind (and frees what it took)
@@ -482,12 +475,12 @@ class Checkpoint:
                         writer.write_table(table)
                         if k == 0:
                             fault("assemble", table=name)
-            fsync_file(tmp)
+            fsync_path(tmp)
             os.replace(tmp, final)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        fsync_dir(self.out)
+        fsync_path(self.out)
         return sum(self.done[i]["tables"][name][0] for i in range(n))
 
     @staticmethod
