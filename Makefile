@@ -124,12 +124,16 @@ OUT.30-actors := $(call fig,30-mentions 30-labels 30-sentiment-heatmap) $(NUMBER
 
 # 40 — hedging and readability; the Szeged uncertainty corpus when present
 SZEGED := $(call shared,szeged/wiki.xml)
-IN.40-hedging-readability  := $(GOLD)/hedges_gold.csv $(GOLD)/hedge_sentences_gold.csv $(SZEGED)
+# the news uncertainty gold's texts (PolNeAR and BASIL dev), when present
+NEWS_UNCERTAINTY := $(call shared,polnear/train/text/*.txt polnear/dev/text/*.txt basil_dev/articles/*/*.json)
+IN.40-hedging-readability  := $(GOLD)/hedges_gold.csv $(GOLD)/hedge_sentences_gold.csv $(SZEGED) \
+    $(GOLD)/news_uncertainty_sample.csv $(GOLD)/news_uncertainty_gold.csv $(NEWS_UNCERTAINTY)
 OUT.40-hedging-readability := $(call fig,40-hedging-by-voice 40-hedging-categories 40-readability) $(NUMBERS) \
     $(call tab,40-hedge-cues 40-hedging-rates 40-hedging-summary 40-uncertain-sentences 40-uncertain-share \
                40-hedging-validation-seeds 40-uncertainty-validation-seeds 40-readability-articles \
                40-readability-outlets) \
-    $(if $(SZEGED),$(call fig,40-uncertainty-validation) $(call tab,40-uncertainty-validation-wiki-heldout))
+    $(if $(SZEGED),$(call fig,40-uncertainty-validation) $(call tab,40-uncertainty-validation-wiki-heldout)) \
+    $(if $(and $(SZEGED),$(NEWS_UNCERTAINTY)),$(call tab,40-uncertainty-validation-news))
 
 # 50 — the comparison: events, facts, the outlet profile; BASIL dev for the event grouping when present
 BASIL := $(call shared,basil_dev/articles/*/*.json)

@@ -16,9 +16,10 @@ from analysis.engine import measure_corpus, text_tables
 from analysis.engine.texts import text_article
 from analysis.measures import hedging as _impl
 from analysis.measures.hedging import (  # noqa: F401  (the documented API)
-    CATEGORIES, COLUMNS, HEDGE_CATEGORIES, LEXICON_FILE, MODEL_FILE, QUOTE_KINDS, UNCERTAINTY, VOICES,
-    LexiconError, candidates, cues_in_doc, lexicon, lexicon_sha256, outlet_rates, quote_spans,
-    sentence_features, sentence_table, sentence_uncertainty, summary_rates, uncertain_sentences)
+    CATEGORIES, COLUMNS, GENRES, HEDGE_CATEGORIES, LEXICON_FILE, MODEL_FILE, QUOTE_KINDS, UNCERTAINTY,
+    VOICES, LexiconError, candidates, cues_in_doc, genre_features, lexicon, lexicon_sha256, model_info, model_verdicts,
+    outlet_rates, quote_spans, sentence_features, sentence_table, sentence_uncertainty, summary_rates,
+    uncertain_sentences)
 
 
 def find_hedges(text: str, quotes: pd.DataFrame | None = None, nlp=None) -> pd.DataFrame:

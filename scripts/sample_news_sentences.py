@@ -51,6 +51,8 @@ import re
 import sys
 from pathlib import Path
 
+from analysis.validation.news_uncertainty import load_units, read_sample, read_text, sha12, unit_text  # noqa: F401 (re-exported for the gold checker)
+
 SEED = 2010
 N_POLNEAR = 300
 N_BASIL = 300
@@ -103,15 +105,6 @@ def is_boilerplate(text: str) -> bool:
         return True
     # "Costa reported from Washington." / "Jane Doe contributed reporting."
     return n_words(t) <= 15 and bool(CREDIT_LINE.search(t))
-
-
-def sha12(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-
-
-def read_text(path: Path) -> str:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return fh.read()
 
 
 def line_spans(text: str):
@@ -262,40 +255,6 @@ def sample_basil(shared: Path, taken: set):
 
 
 # ---------------------------------------------------------------- loading
-
-def read_sample(path: Path = SAMPLE_CSV):
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def unit_text(shared: Path, row: dict) -> str:
-    if row["corpus"] == "polnear":
-        text = read_text(shared / "polnear" / row["doc"])
-        return text[int(row["start"]):int(row["end"])]
-    if row["corpus"] == "basil":
-        art = json.loads(read_text(shared / "basil_dev" / row["doc"]))
-        st = art["body-paragraphs"][int(row["para"])][int(row["sent"])]
-        return st[int(row["start"]):int(row["end"])]
-    raise ValueError(f"{row['unit_id']}: unknown corpus {row['corpus']!r}")
-
-
-def load_units(shared_dir=None, sample_csv: Path = SAMPLE_CSV) -> dict:
-    """{unit_id: sentence text} for every sampled unit, in sample order.
-
-    Raises ValueError naming the unit if a recovered text does not match its sha1."""
-    shared = Path(shared_dir) if shared_dir is not None else shared_default()
-    if not shared.is_dir():
-        raise FileNotFoundError(f"external data folder not found: {shared}")
-    out = {}
-    for row in read_sample(sample_csv):
-        text = unit_text(shared, row)
-        if sha12(text) != row["sha1"]:
-            raise ValueError(
-                f"{row['unit_id']}: text at {row['corpus']}/{row['doc']} "
-                f"does not match sha1 {row['sha1']} (got {sha12(text)})")
-        out[row["unit_id"]] = text
-    return out
-
 
 def previous_sentence(shared_dir, row: dict, nlp=None) -> str:
     """The sentence before a unit, for reading context only (PolNeAR: the previous spaCy

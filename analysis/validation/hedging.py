@@ -19,14 +19,12 @@ are never cues, so the lexicon is scored there with discourse cues switched off
 The split is fixed: a document (``DocID``) is **held out** when the SHA-256 of
 its UTF-8 id, read as an integer, is divisible by 5 (:func:`is_held_out`) —
 about a fifth of the documents, independent of file order and library versions.
-The model is fitted on the other documents only; every Szeged score is on the
+The model is fitted on the other documents (and the news gold) only; every Szeged score is on the
 held-out part. The keyword baseline is the :data:`N_KEYWORDS` most frequent
 one-word cues of the training part, matched as whole words in any case.
 """
 
 from __future__ import annotations
-
-from analysis.nlp import load_nlp
 
 import hashlib
 import re
@@ -35,7 +33,6 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis import hedging
@@ -119,14 +116,14 @@ def score_szeged(sents: pd.DataFrame | None = None, root: Path | str | None = No
     train = sents[sents["split"] == "train"]
     held = sents[sents["split"] == "held_out"].reset_index(drop=True)
     words = keyword_list(train)
-    table = hedging.sentence_uncertainty(held["text"], include_discourse=False, nlp=nlp)
+    table = hedging.sentence_uncertainty(held["text"], include_discourse=False, nlp=nlp, genre="wiki")
     held = held.assign(keywords=keyword_predict(held["text"].tolist(), words),
                        lexicon=table["lexicon"].to_numpy(), model=table["model"].to_numpy(),
                        p_model=table["p_model"].to_numpy(), found=table["cues"].to_numpy())
     methods = {
         f"keyword baseline ({len(words)} most frequent training cues)": "keywords",
         "lexicon + context rules (semantic cues)": "lexicon",
-        "model (logistic regression on the lexicon verdicts, fitted on the training part)": "model",
+        "model (logistic regression on the lexicon verdicts, fitted on the training part and the news gold; Wikipedia threshold)": "model",
     }
     rows = []
     for label, col in methods.items():
@@ -263,8 +260,9 @@ def score_seed_sentences(corpus: pd.DataFrame | None = None, keywords: Sequence[
                          nlp=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sentence-level uncertainty on the 88 gold sentences of the seeds.
 
-    Methods: the lexicon and the model, both counting discourse cues (the seed
-    guideline counts distancing and vague attribution as uncertain); the keyword
+    Methods: the lexicon counting discourse cues (the seed guideline counts
+    distancing and vague attribution as uncertain) and the model read as news
+    (which learnt those from the news gold); the keyword
     baseline too when ``keywords`` (from :func:`keyword_list`) is given. Returns
     ``(scores, sentences)``.
     """
@@ -288,68 +286,7 @@ def score_seed_sentences(corpus: pd.DataFrame | None = None, keywords: Sequence[
         sents["keywords"] = keyword_predict(sents["text"].tolist(), keywords)
         rows.append(prf(gold_flag, sents["keywords"]).row(method=f"keyword baseline ({len(keywords)} Szeged cues)"))
     rows.append(prf(gold_flag, sents["lexicon"]).row(method="lexicon + context rules"))
-    rows.append(prf(gold_flag, sents["model"]).row(method="model (+ discourse cues)"))
+    rows.append(prf(gold_flag, sents["model"]).row(method="model (news)"))
     scores = pd.DataFrame(rows)
     scores.insert(1, "n_sentences", len(sents))
     return scores[["method", "n_sentences", "n_gold", "n_pred", "precision", "recall", "f1"]], sents
-
-
-# --------------------------------------------------------------------------- the model
-
-#: Inverse regularisation strengths tried by grouped cross-validation on the training part.
-C_GRID = (0.1, 0.3, 1.0, 3.0)
-FOLDS = 5
-
-
-def featurise(texts: Sequence[str], nlp=None) -> list[dict]:
-    """:func:`analysis.hedging.sentence_features` of each text (one spaCy pass)."""
-    nlp = nlp or load_nlp(disable=("ner",))
-    return [hedging.sentence_features(doc) for doc in nlp.pipe(list(texts), batch_size=256)]
-
-
-def _fit(feats: list[dict], y: np.ndarray, c: float):
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vec = DictVectorizer(sparse=True)
-    x = vec.fit_transform(feats)
-    clf = LogisticRegression(C=c, max_iter=5000, solver="lbfgs")
-    clf.fit(x, y)
-    return vec, clf
-
-
-def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
-    best = (0.5, -1.0)
-    for t in np.round(np.arange(0.20, 0.81, 0.02), 2):
-        f = prf(y, p >= t).f1
-        if f > best[1] + 1e-12:
-            best = (float(t), f)
-    return best
-
-
-def fit_model(train: pd.DataFrame, nlp=None, log=print) -> dict:
-    """Fit the sentence model on ``train`` (Szeged training sentences).
-
-    Chooses ``C`` from :data:`C_GRID` and the decision threshold by document-grouped
-    :data:`FOLDS`-fold cross-validation on ``train`` alone (pooled out-of-fold F1),
-    then refits on all of ``train``. Returns the bundle saved by the training script.
-    """
-    feats = featurise(train["text"].tolist(), nlp)
-    y = train["uncertain"].to_numpy(dtype=bool)
-    docs = train["doc_id"].to_numpy()
-    fold = np.array([int(hashlib.sha256(d.encode("utf-8")).hexdigest()[:8], 16) % FOLDS for d in docs])
-    best = None
-    for c in C_GRID:
-        oof = np.zeros(len(y))
-        for k in range(FOLDS):
-            tr, te = fold != k, fold == k
-            vec, clf = _fit([feats[i] for i in np.flatnonzero(tr)], y[tr], c)
-            oof[te] = clf.predict_proba(vec.transform([feats[i] for i in np.flatnonzero(te)]))[:, 1]
-        t, f = _best_threshold(y, oof)
-        log(f"  C={c}: cross-validated F1 {f:.4f} at threshold {t}")
-        if best is None or f > best[2]:
-            best = (c, t, f)
-    c, t, f = best
-    vec, clf = _fit(feats, y, c)
-    return {"vectorizer": vec, "estimator": clf, "threshold": t, "C": c, "cv_f1": round(f, 4),
-            "lexicon_sha256": hedging.lexicon_sha256()}
