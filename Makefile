@@ -143,13 +143,20 @@ OUT.50-comparison := $(call fig,50-event-similarity 50-fact-coverage 50-profile)
                50-facts-validation-seeds 50-outlet-profile) \
     $(if $(BASIL),$(call tab,50-events-basil-validation))
 
+# 55 — a second case study: the pipeline on BASIL dev (70 events × 3 outlets), event-paired comparisons
+IN.55-basil  := $(BASIL)
+OUT.55-basil := $(NUMBERS) \
+    $(if $(BASIL),$(call fig,55-basil-rates 55-basil-differences 55-basil-speaker-types 55-basil-sentiment) \
+        $(call tab,55-basil-rates 55-basil-differences 55-basil-speaker-types 55-basil-speaker-type-differences \
+                   55-basil-sentiment 55-basil-sentiment-differences))
+
 # 90 — the report, from its template and the numbers of 10–50
 IN.90-report  := report/templates/findings.md \
                  $(addprefix $(DONE)/,10-boilerplate 20-quotes 30-actors 40-hedging-readability 50-comparison)
 OUT.90-report := report/findings.md
 
 NOTEBOOK_NAMES := 00-corpus 05-read-the-articles 10-boilerplate 20-quotes 30-actors \
-                  40-hedging-readability 50-comparison 90-report
+                  40-hedging-readability 50-comparison 55-basil 90-report
 
 # nbconvert, then check that every declared output was written during the run. The stamp keeps the
 # time the run started (a change made while it ran is seen next time); the notebook, which
@@ -183,6 +190,8 @@ $(DONE)/40-hedging-readability: notebooks/40-hedging-readability.ipynb $(COMMON)
 	$(run-notebook)
 $(DONE)/50-comparison: notebooks/50-comparison.ipynb $(COMMON) $(IN.50-comparison) \
         $(call missing,$(OUT.50-comparison))
+	$(run-notebook)
+$(DONE)/55-basil: notebooks/55-basil.ipynb $(COMMON) $(IN.55-basil) $(call missing,$(OUT.55-basil))
 	$(run-notebook)
 $(DONE)/90-report: notebooks/90-report.ipynb $(COMMON) $(IN.90-report) $(call missing,$(OUT.90-report))
 	$(run-notebook)
