@@ -22,10 +22,16 @@ Signals (computed per line, then combined):
   calls to action, credits, and end-of-article markers ("Dear Reader",
   "You've read … free articles") after which the rest of the page is chrome;
 * **runs of short title-case lines** (related-headline lists, menus);
-* **lines repeated** within the page or across articles of the same outlet.
+* **lines repeated** within the page or across articles of the same outlet;
+* **page evidence** (:func:`page_is_clean`) — text that arrives clean (a news
+  API, an archive, an extractor) has no chrome to find: when the lines after the
+  first end like sentences (or signed quotations and tweets) often enough and no
+  chrome rule fires on a line that is not a sentence, every line stays body but
+  the headline, credits and short call-to-action or template lines. The model,
+  fitted on web pages, would otherwise cut short paragraphs and quotations.
 
 A gradient-boosted tree model over these features (``data/boilerplate_model.joblib``)
-decides what the explicit rules leave open. It was fitted on the public
+decides, on a page with chrome, what the explicit rules leave open. It was fitted on the public
 article-extraction benchmark's pages — never on the study's seeds — by
 ``scripts/train_boilerplate.py``, which also records its cross-validated scores.
 
@@ -334,15 +340,12 @@ def segment(text: str, repeated: Iterable[str] = (), model: dict | None = None,
                                                   "p_body": float})
     f = line_features(lines, repeated)
     p = body_probability(f, model)
-    if min_sentence_share is not None and page_is_clean(f, min_sentence_share):
-        labels, reasons = _clean_page_labels(f)
-    else:
-        labels, reasons = _web_page_labels(f, p, (model or line_model())["threshold"])
+    clean = min_sentence_share is not None and page_is_clean(f, min_sentence_share)
+    labels, reasons = _line_labels(f, p, (model or line_model())["threshold"], clean)
+    if not clean:
         _mark_furniture(lines, f, labels, reasons)
-        return _segment_table(lines, labels, reasons, p)
-    body_idx = [i for i, lab in enumerate(labels) if lab == "body"]
-    if body_idx:
-        _mark_headline(lines, f, labels, reasons, body_idx[0], open_reason="clean-page")
+    elif "body" in labels:
+        _mark_headline(lines, f, labels, reasons, labels.index("body"), open_reason="clean-page")
     return _segment_table(lines, labels, reasons, p)
 
 
@@ -352,37 +355,27 @@ def _segment_table(lines: pd.DataFrame, labels: list, reasons: list, p: np.ndarr
                          "p_body": p.round(4)}, columns=SEGMENT_COLUMNS)
 
 
-def _clean_page_labels(f: pd.DataFrame) -> tuple[list, list]:
-    """A clean page's lines: body, but credits and short call-to-action or template lines."""
-    labels, reasons = [], []
-    for credit, cta, rep, words in zip(*(f[c].tolist() for c in ("credit", "cta", "repeated", "words"))):
-        if credit:
-            lab, why = "furniture", "credit-lexicon"
-        elif cta and words <= CLEAN_CUT_MAX_WORDS:
-            lab, why = "boilerplate", "cta-lexicon"
-        elif rep and words <= CLEAN_CUT_MAX_WORDS:
-            lab, why = "boilerplate", "repeated-in-outlet"
-        else:
-            lab, why = "body", "clean-page"
-        labels.append(lab)
-        reasons.append(why)
-    return labels, reasons
+def _line_labels(f: pd.DataFrame, p: np.ndarray, threshold: float, clean: bool) -> tuple[list, list]:
+    """Each line's label and reason: the explicit rules first, then (on a web page) the model.
 
-
-def _web_page_labels(f: pd.DataFrame, p: np.ndarray, threshold: float) -> tuple[list, list]:
-    """A web page's lines: the explicit rules first, then the model."""
+    On a clean page a call-to-action or template line is cut only when short, and
+    the rest is body.
+    """
     labels, reasons = [], []
     credit, after_end, cta, repeated_, prose, words = (
         f[c].tolist() for c in ("credit", "after_end_marker", "cta", "repeated", "prose", "words"))
     for i in range(len(f)):
+        cuttable = not clean or words[i] <= CLEAN_CUT_MAX_WORDS
         if credit[i]:
             lab, why = "furniture", "credit-lexicon"
         elif after_end[i]:
             lab, why = "boilerplate", "after-end-marker"
-        elif cta[i]:
+        elif cta[i] and cuttable:
             lab, why = "boilerplate", "cta-lexicon"
-        elif repeated_[i]:
+        elif repeated_[i] and cuttable:
             lab, why = "boilerplate", "repeated-in-outlet"
+        elif clean:
+            lab, why = "body", "clean-page"
         elif p[i] >= threshold:
             lab, why = "body", "model"
         elif prose[i] and words[i] >= LONG_PROSE_WORDS and p[i] >= LONG_PROSE_MIN_P:
