@@ -97,12 +97,17 @@ IN.05-read-the-articles  := data/study.json
 OUT.05-read-the-articles := $(patsubst data/articles/%.txt,report/articles/%.html,$(wildcard data/articles/*.txt)) \
                             report/articles/index.html $(call tab,05-article-figures)
 
-# 10 — boilerplate; the extraction benchmark when present
+# 10 — boilerplate; the extraction benchmark and the clean corpora (BASIL dev, PolNeAR dev and train) when present
 BENCH := $(call shared,extraction_benchmark/page-text.json extraction_benchmark/ground-truth.json)
-IN.10-boilerplate  := $(GOLD)/boilerplate_gold.csv $(BENCH)
+BASIL := $(call shared,basil_dev/articles/*/*.json)
+POLNEAR_ALL := $(call shared,polnear/dev/attributions/*.ann polnear/dev/text/*.txt \
+                             polnear/train/attributions/*.ann polnear/train/text/*.txt)
+CLEAN := $(if $(and $(BASIL),$(POLNEAR_ALL)),$(BASIL) $(POLNEAR_ALL))
+IN.10-boilerplate  := $(GOLD)/boilerplate_gold.csv $(BENCH) $(CLEAN)
 OUT.10-boilerplate := $(call fig,10-boilerplate-shares) $(NUMBERS) \
     $(call tab,10-boilerplate-lines 10-boilerplate-shares 10-boilerplate-ratio 10-boilerplate-validation-seeds) \
-    $(if $(BENCH),$(call tab,10-boilerplate-validation-benchmark))
+    $(if $(BENCH),$(call tab,10-boilerplate-validation-benchmark)) \
+    $(if $(CLEAN),$(call tab,10-boilerplate-validation-clean))
 
 # 20 — quotations; PolNeAR's development split when present
 POLNEAR := $(call shared,polnear/dev/attributions/*.ann polnear/dev/text/*.txt)
@@ -136,12 +141,18 @@ OUT.40-hedging-readability := $(call fig,40-hedging-by-voice 40-hedging-categori
     $(if $(and $(SZEGED),$(NEWS_UNCERTAINTY)),$(call tab,40-uncertainty-validation-news))
 
 # 50 — the comparison: events, facts, the outlet profile; BASIL dev for the event grouping when present
-BASIL := $(call shared,basil_dev/articles/*/*.json)
 IN.50-comparison  := data/study.json $(GOLD)/facts_gold.csv $(GOLD)/boilerplate_gold.csv $(BASIL)
 OUT.50-comparison := $(call fig,50-event-similarity 50-fact-coverage 50-profile) $(NUMBERS) \
     $(call tab,50-event-groups 50-event-pairs 50-facts 50-fact-coverage 50-contradictions \
                50-facts-validation-seeds 50-outlet-profile) \
     $(if $(BASIL),$(call tab,50-events-basil-validation))
+
+# 55 — a second case study: the pipeline on BASIL dev (70 events × 3 outlets), event-paired comparisons
+IN.55-basil  := $(BASIL)
+OUT.55-basil := $(NUMBERS) \
+    $(if $(BASIL),$(call fig,55-basil-rates 55-basil-differences 55-basil-speaker-types 55-basil-sentiment) \
+        $(call tab,55-basil-rates 55-basil-differences 55-basil-speaker-types 55-basil-speaker-type-differences \
+                   55-basil-sentiment 55-basil-sentiment-differences))
 
 # 90 — the report, from its template and the numbers of 10–50
 IN.90-report  := report/templates/findings.md \
@@ -149,7 +160,7 @@ IN.90-report  := report/templates/findings.md \
 OUT.90-report := report/findings.md
 
 NOTEBOOK_NAMES := 00-corpus 05-read-the-articles 10-boilerplate 20-quotes 30-actors \
-                  40-hedging-readability 50-comparison 90-report
+                  40-hedging-readability 50-comparison 55-basil 90-report
 
 # nbconvert, then check that every declared output was written during the run. The stamp keeps the
 # time the run started (a change made while it ran is seen next time); the notebook, which
@@ -184,6 +195,8 @@ $(DONE)/40-hedging-readability: notebooks/40-hedging-readability.ipynb $(COMMON)
 $(DONE)/50-comparison: notebooks/50-comparison.ipynb $(COMMON) $(IN.50-comparison) \
         $(call missing,$(OUT.50-comparison))
 	$(run-notebook)
+$(DONE)/55-basil: notebooks/55-basil.ipynb $(COMMON) $(IN.55-basil) $(call missing,$(OUT.55-basil))
+	$(run-notebook)
 $(DONE)/90-report: notebooks/90-report.ipynb $(COMMON) $(IN.90-report) $(call missing,$(OUT.90-report))
 	$(run-notebook)
 
@@ -192,10 +205,12 @@ $(NOTEBOOK_NAMES): %: $(DONE)/%
 
 figures: $(addprefix $(DONE)/,$(NOTEBOOK_NAMES))
 
-# name <TAB> inputs <TAB> outputs, one notebook a line
+# name <TAB> inputs <TAB> outputs, one notebook a line (printed by make itself: a notebook's inputs can
+# be more than a shell argument may hold)
+TAB := $(shell printf '\t')
 notebook-rules:
-	@$(foreach n,$(NOTEBOOK_NAMES),printf '%s\t%s\t%s\n' '$(n)' \
-	    '$(strip notebooks/$(n).ipynb $(COMMON) $(IN.$(n)))' '$(strip $(OUT.$(n)))';)
+	@:$(foreach n,$(NOTEBOOK_NAMES),$(info $(n)$(TAB)$(strip notebooks/$(n).ipynb $(COMMON) \
+	    $(IN.$(n)))$(TAB)$(strip $(OUT.$(n)))))
 
 FORCE:
 

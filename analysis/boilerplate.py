@@ -14,20 +14,22 @@ import pandas as pd
 from analysis.engine import measure_corpus
 from analysis.measures.boilerplate import (  # noqa: F401  (the documented API)
     LABELS, LEXICON_FILE, MODEL_FILE, RepeatedLines, body_probability, body_text, boilerplate_ratio, line_model,
-    stopwords, FEATURES, THRESHOLD,
+    stopwords, FEATURES, THRESHOLD, CLEAN_MIN_SENTENCE_SHARE, CLEAN_CUT_MAX_WORDS, page_evidence, page_is_clean,
     label_shares, lexicon, line_features, normalise_line, segment, split_lines, template_lines)
 
 
-def segment_corpus(corpus: pd.DataFrame, model: dict | None = None) -> pd.DataFrame:
+def segment_corpus(corpus: pd.DataFrame, model: dict | None = None,
+                   min_sentence_share: float | None = CLEAN_MIN_SENTENCE_SHARE) -> pd.DataFrame:
     """:func:`segment` for every article, with lines repeated across an outlet's articles as chrome.
 
     A line (normalised for case and spacing, at least 3 words) that appears in
     two or more articles of the same outlet is chrome (template text). One row
     per non-blank line with ``article_id`` and ``outlet`` first (an article with
     no non-blank line has no row; :func:`corpus_bodies` has one for every
-    article). ``model`` replaces the shipped line model.
+    article). ``model`` replaces the shipped line model; ``min_sentence_share``
+    the clean-page gate's threshold (``None``: no gate, see :func:`segment`).
     """
-    if model is None:
+    if model is None and min_sentence_share == CLEAN_MIN_SENTENCE_SHARE:
         return measure_corpus(corpus, ["lines"])["lines"]
     rep = RepeatedLines()
     for row in corpus.itertuples(index=False):
@@ -35,7 +37,8 @@ def segment_corpus(corpus: pd.DataFrame, model: dict | None = None) -> pd.DataFr
     rep.freeze()
     parts = []
     for row in corpus.itertuples(index=False):
-        seg = segment(row.text, repeated=rep.of(row.outlet, row.text), model=model)
+        seg = segment(row.text, repeated=rep.of(row.outlet, row.text), model=model,
+                      min_sentence_share=min_sentence_share)
         seg.insert(0, "outlet", row.outlet)
         seg.insert(0, "article_id", row.article_id)
         parts.append(seg)

@@ -11,10 +11,11 @@ import pytest
 from analysis import actor_sentiment, actors, corpus as corpus_mod, features, hedging, stats
 from conftest import PAGE, write_corpus
 
+#: No quotation: every line is kept (a clean page since the boilerplate gate; before it the model cut line 3).
 QUIET = """Quiet Day in the Capital
 
 The president of Syria, Bashar al-Assad, stayed in Damascus on Tuesday and held no meetings.
-The Syrian government announced no new measures, and the markets were calm across the country.
+The Syrian government took no new measures, and the markets were calm across the country.
 """
 
 

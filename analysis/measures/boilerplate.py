@@ -22,10 +22,16 @@ Signals (computed per line, then combined):
   calls to action, credits, and end-of-article markers ("Dear Reader",
   "You've read … free articles") after which the rest of the page is chrome;
 * **runs of short title-case lines** (related-headline lists, menus);
-* **lines repeated** within the page or across articles of the same outlet.
+* **lines repeated** within the page or across articles of the same outlet;
+* **page evidence** (:func:`page_is_clean`) — text that arrives clean (a news
+  API, an archive, an extractor) has no chrome to find: when the lines after the
+  first end like sentences (or signed quotations and tweets) often enough and no
+  chrome rule fires on a line that is not a sentence, every line stays body but
+  the headline, credits and short call-to-action or template lines. The model,
+  fitted on web pages, would otherwise cut short paragraphs and quotations.
 
 A gradient-boosted tree model over these features (``data/boilerplate_model.joblib``)
-decides what the explicit rules leave open. It was fitted on the public
+decides, on a page with chrome, what the explicit rules leave open. It was fitted on the public
 article-extraction benchmark's pages — never on the study's seeds — by
 ``scripts/train_boilerplate.py``, which also records its cross-validated scores.
 
@@ -75,11 +81,25 @@ THRESHOLD = 0.5
 BARE_CREDIT_WORDS = 6
 #: Neighbour windows for smoothing (lines either side).
 WINDOWS = (1, 3)
+#: The page gate (see :func:`page_is_clean`): a page whose lines after the first end like a
+#: sentence at least this often, with no chrome-rule hit on a line that is not a sentence, has
+#: no site chrome, and only the explicit rules may cut its lines. Chosen on development pages
+#: (BASIL dev, PolNeAR dev and train, the extraction benchmark) by
+#: :func:`analysis.validation.boilerplate.best_threshold`, checked by page-grouped
+#: cross-validation (:func:`analysis.validation.boilerplate.choose_gate`).
+CLEAN_MIN_SENTENCE_SHARE = 0.55
+#: On a clean page a call-to-action or template line is cut only when it has at most this
+#: many words (a short "Follow … on Twitter", not a sentence that mentions Twitter).
+CLEAN_CUT_MAX_WORDS = 8
 
 _LINE_RE = re.compile(r"[^\r\n]+")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*", re.UNICODE)
 _SENT_END_RE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _SENT_SPLIT_RE = re.compile(r"(?<=[a-z0-9][.!?])[\"”’]?\s+(?=[\"“‘A-Z])")
+#: A quotation or tweet signed at its end: '“…” ― Jane Doe', '… — Jane Doe (@jane) May 5, 2016'.
+#: Such a line is a sentence of the article though it does not end like one.
+_SIGNED_END_RE = re.compile(r"(?:[\"”]\s*[―—–]\s*(?:[^\s―—–]+\s?){1,6}"
+                            r"|[―—–]\s*[^―—–\n]{1,60}\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}(?:</tweet>)?)\.?$")
 _READER_WORDS = frozenset("we our us you your yours i me my".split())
 
 
@@ -144,6 +164,8 @@ def split_lines(text: str) -> pd.DataFrame:
                          "end": frames.ints(cols["end"]), "text": pd.Series(cols["text"], dtype=object)})
 
 
+SEGMENT_COLUMNS = ["line_no", "start", "end", "text", "label", "reason", "p_body"]
+
 FEATURES = (
     "log_words", "stop_density", "ends_sentence", "title_share", "reader_share",
     "digit_share", "cta", "credit", "prose", "rel_pos", "before_first_prose",
@@ -176,6 +198,7 @@ def line_features(lines: pd.DataFrame, repeated: Iterable[str] = ()) -> pd.DataF
             "log_words": math.log1p(nw),
             "stop_density": sum(w in stop for w in lower) / nw if nw else 0.0,
             "ends_sentence": float(bool(_SENT_END_RE.search(t))),
+            "signed": bool(_SIGNED_END_RE.search(t)),
             "title_share": (sum(w[0].isupper() for w in alpha if len(w) > 3)
                             / max(1, sum(len(w) > 3 for w in alpha))),
             "reader_share": sum(w in _READER_WORDS for w in lower) / nw if nw else 0.0,
@@ -186,7 +209,7 @@ def line_features(lines: pd.DataFrame, repeated: Iterable[str] = ()) -> pd.DataF
         })
     if n == 0:
         return pd.DataFrame(feats, index=lines.index).reindex(
-            columns=list(FEATURES) + ["words", "end_marker", "after_end_marker", "repeated"])
+            columns=list(FEATURES) + ["words", "signed", "end_marker", "after_end_marker", "repeated"])
     # columns built as arrays and framed once (setting them one by one on the frame costs
     # more than computing them)
     cols = {k: np.array([r[k] for r in feats]) for k in feats[0]}
@@ -265,34 +288,94 @@ def body_probability(features: pd.DataFrame, model: dict | None = None) -> np.nd
         return model["estimator"].predict_proba(x)[:, 1]
 
 
-def segment(text: str, repeated: Iterable[str] = (), model: dict | None = None) -> pd.DataFrame:
+def page_evidence(features: pd.DataFrame) -> tuple[float, bool]:
+    """A page's evidence of site chrome: ``(sentence_share, chrome_hit)``.
+
+    Over the lines after the first (the first is usually the headline):
+    ``sentence_share`` is the share that end like a sentence or a signed
+    quotation or tweet (running prose does; menus, widgets and headline lists
+    do not), and ``chrome_hit`` is True
+    when one of them is an end marker, or a call-to-action or credit hit that
+    is not a sentence. Repeated template lines are not evidence here: their
+    own rule cuts them.
+    """
+    rest = features.iloc[1:]
+    marker = bool(features["end_marker"].any())
+    if rest.empty:
+        return 1.0, marker
+    sentence = (rest["ends_sentence"].to_numpy() > 0) | rest["signed"].to_numpy(dtype=bool)
+    hit = (~sentence & ((rest["cta"].to_numpy() > 0) | (rest["credit"].to_numpy() > 0))).any()
+    return float(sentence.mean()), bool(marker or hit)
+
+
+def page_is_clean(features: pd.DataFrame, min_sentence_share: float = CLEAN_MIN_SENTENCE_SHARE) -> bool:
+    """Whether a page shows no site chrome (:func:`page_evidence`): prose-like lines, no chrome hit.
+
+    Text from a news API, an archive or an extractor passes; flattened web
+    pages do not (measured on both kinds: :mod:`analysis.validation.boilerplate`).
+    """
+    share, hit = page_evidence(features)
+    return share >= min_sentence_share and not hit
+
+
+def segment(text: str, repeated: Iterable[str] = (), model: dict | None = None,
+            min_sentence_share: float | None = CLEAN_MIN_SENTENCE_SHARE) -> pd.DataFrame:
     """Label every non-blank line of ``text`` as body, furniture or boilerplate.
 
     Returns one row per non-blank line: ``line_no`` (1-based, blank lines
     counted), ``start``, ``end`` (offsets into ``text`` of the stripped line),
     ``text``, ``label``, ``reason`` (the signal that decided) and ``p_body``
     (the model's body probability, for every line, whatever decided it).
+
+    A page with no site chrome (:func:`page_is_clean`) keeps every line as
+    body (reason ``clean-page``) but its headline, credits and short
+    call-to-action or template lines: the model, fitted on chrome-heavy pages,
+    does not decide there. ``min_sentence_share`` is the gate's threshold;
+    ``None`` skips the gate (every page is treated as a web page: the
+    behaviour before the gate, kept for comparison).
     """
     lines = split_lines(text)
-    cols = ["line_no", "start", "end", "text", "label", "reason", "p_body"]
     if lines.empty:
-        return pd.DataFrame(columns=cols).astype({"line_no": int, "start": int, "end": int,
+        return pd.DataFrame(columns=SEGMENT_COLUMNS).astype({"line_no": int, "start": int, "end": int,
                                                   "p_body": float})
     f = line_features(lines, repeated)
     p = body_probability(f, model)
-    threshold = (model or line_model())["threshold"]
+    clean = min_sentence_share is not None and page_is_clean(f, min_sentence_share)
+    labels, reasons = _line_labels(f, p, (model or line_model())["threshold"], clean)
+    if not clean:
+        _mark_furniture(lines, f, labels, reasons)
+    elif "body" in labels:
+        _mark_headline(lines, f, labels, reasons, labels.index("body"), open_reason="clean-page")
+    return _segment_table(lines, labels, reasons, p)
+
+
+def _segment_table(lines: pd.DataFrame, labels: list, reasons: list, p: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"line_no": lines["line_no"], "start": lines["start"], "end": lines["end"],
+                         "text": lines["text"], "label": labels, "reason": reasons,
+                         "p_body": p.round(4)}, columns=SEGMENT_COLUMNS)
+
+
+def _line_labels(f: pd.DataFrame, p: np.ndarray, threshold: float, clean: bool) -> tuple[list, list]:
+    """Each line's label and reason: the explicit rules first, then (on a web page) the model.
+
+    On a clean page a call-to-action or template line is cut only when short, and
+    the rest is body.
+    """
     labels, reasons = [], []
     credit, after_end, cta, repeated_, prose, words = (
         f[c].tolist() for c in ("credit", "after_end_marker", "cta", "repeated", "prose", "words"))
-    for i in range(len(lines)):
+    for i in range(len(f)):
+        cuttable = not clean or words[i] <= CLEAN_CUT_MAX_WORDS
         if credit[i]:
             lab, why = "furniture", "credit-lexicon"
         elif after_end[i]:
             lab, why = "boilerplate", "after-end-marker"
-        elif cta[i]:
+        elif cta[i] and cuttable:
             lab, why = "boilerplate", "cta-lexicon"
-        elif repeated_[i]:
+        elif repeated_[i] and cuttable:
             lab, why = "boilerplate", "repeated-in-outlet"
+        elif clean:
+            lab, why = "body", "clean-page"
         elif p[i] >= threshold:
             lab, why = "body", "model"
         elif prose[i] and words[i] >= LONG_PROSE_WORDS and p[i] >= LONG_PROSE_MIN_P:
@@ -301,10 +384,7 @@ def segment(text: str, repeated: Iterable[str] = (), model: dict | None = None) 
             lab, why = "boilerplate", "model"
         labels.append(lab)
         reasons.append(why)
-    _mark_furniture(lines, f, labels, reasons)
-    return pd.DataFrame({"line_no": lines["line_no"], "start": lines["start"], "end": lines["end"],
-                         "text": lines["text"], "label": labels, "reason": reasons,
-                         "p_body": p.round(4)}, columns=cols)
+    return labels, reasons
 
 
 def _mark_furniture(lines: pd.DataFrame, f: pd.DataFrame, labels: list, reasons: list) -> None:
@@ -333,34 +413,47 @@ def _mark_furniture(lines: pd.DataFrame, f: pd.DataFrame, labels: list, reasons:
     body_idx = [i for i in range(n) if labels[i] == "body"]
     if not body_idx:
         return
-    first_body = body_idx[0]
-    # headline: the last title-like line up to the first body line (a headline the
-    # model took for body counts: it is often the first long line of the page)
-    headline = None
-    for i in range(first_body, -1, -1):
-        if reasons[i] != "model" or labels[i] == "furniture":
-            continue
-        if (3 <= f["words"].iat[i] <= 25 and not f["ends_sentence"].iat[i]
-                and not _byline_like(texts[i])):
-            headline = i
-            break
+    headline = _mark_headline(lines, f, labels, reasons, body_idx[0], open_reason="model")
     if headline is None:
         return
-    labels[headline], reasons[headline] = "furniture", "headline"
-    # breadcrumb: an earlier line that ends with the headline's text is chrome
-    for i in range(headline):
-        if texts[i] != texts[headline] and texts[i].endswith(texts[headline]):
-            labels[i], reasons[i] = "boilerplate", "breadcrumb"
-    # byline: a short name-like line between headline and body
-    for i in range(headline + 1, first_body):
-        if reasons[i] == "model" and _byline_like(texts[i]):
-            labels[i], reasons[i] = "furniture", "byline"
     # standfirst: the line right after the headline when it is one sentence of prose
     nxt = headline + 1
     if (nxt < n and reasons[nxt] in ("model", "long-prose") and nxt < last_body
             and STANDFIRST_MIN_WORDS <= f["words"].iat[nxt] <= STANDFIRST_MAX_WORDS
             and f["ends_sentence"].iat[nxt] and len(_SENT_SPLIT_RE.split(texts[nxt])) == 1):
         labels[nxt], reasons[nxt] = "furniture", "standfirst"
+
+
+def _mark_headline(lines: pd.DataFrame, f: pd.DataFrame, labels: list, reasons: list, first_body: int,
+                   open_reason: str) -> int | None:
+    """Headline, breadcrumb and byline; returns the headline's index (None when there is none).
+
+    The headline is the last title-like line up to the first body line whose
+    ``reason`` is still ``open_reason`` (a headline the model took for body
+    counts: it is often the first long line of the page).
+    """
+    n = len(labels)
+    texts = lines["text"].tolist()
+    headline = None
+    for i in range(first_body, -1, -1):
+        if reasons[i] != open_reason or labels[i] == "furniture":
+            continue
+        if (3 <= f["words"].iat[i] <= 25 and not f["ends_sentence"].iat[i]
+                and not _byline_like(texts[i])):
+            headline = i
+            break
+    if headline is None:
+        return None
+    labels[headline], reasons[headline] = "furniture", "headline"
+    # breadcrumb: an earlier line that ends with the headline's text is chrome
+    for i in range(headline):
+        if texts[i] != texts[headline] and texts[i].endswith(texts[headline]):
+            labels[i], reasons[i] = "boilerplate", "breadcrumb"
+    # byline: a short name-like line between headline and body
+    for i in range(headline + 1, min(first_body, n)):
+        if reasons[i] == open_reason and _byline_like(texts[i]):
+            labels[i], reasons[i] = "furniture", "byline"
+    return headline
 
 
 def _byline_like(line: str) -> bool:

@@ -19,19 +19,28 @@ import pandas as pd
 
 from analysis.validation import devset_dir
 
+#: BASIL's ``source`` codes (its README: fox / nyt / hpo; some files spell them in capitals) → outlet names.
+BASIL_OUTLETS = {"fox": "Fox News", "nyt": "New York Times", "hpo": "HuffPost"}
+
 #: Thresholds tried for every method (the similarity at which two groups are one event).
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.80, 0.025))
 
 
 def basil_corpus(root: Path | str | None = None) -> pd.DataFrame:
-    """The BASIL development articles as a corpus table (columns of :func:`analysis.corpus.load_corpus`)."""
+    """The BASIL development articles as a corpus table (columns of :func:`analysis.corpus.load_corpus`).
+
+    ``outlet`` is the outlet's name (:data:`BASIL_OUTLETS`; the files' codes differ in case),
+    ``event`` the triplet, ``main_entities`` BASIL's ``main-entities`` joined by "; ".
+    """
     folder = devset_dir("basil_dev", root) / "articles"
     rows = []
     for path in sorted(folder.glob("*/*.json")):
         d = json.loads(path.read_text(encoding="utf-8"))
         paras = [" ".join(p) for p in d["body-paragraphs"]]
-        rows.append({"article_id": path.stem, "outlet": d["source"], "title": d.get("title", ""),
-                     "published": str(d.get("date", ""))[:10], "event": d["triplet-uuid"],
+        source = str(d["source"])
+        rows.append({"article_id": path.stem, "outlet": BASIL_OUTLETS.get(source.lower(), source),
+                     "title": d.get("title", ""), "published": str(d.get("date", ""))[:10],
+                     "event": d["triplet-uuid"], "main_entities": "; ".join(d.get("main-entities") or []),
                      "text": "\n\n".join([d.get("title", "")] + paras), "year": path.parent.name})
     return pd.DataFrame(rows)
 
