@@ -239,8 +239,7 @@ def _locate(paras, span) -> tuple[int, int] | None:
     return loose
 
 
-def load_basil_targets(root: Path | str | None = None, quote: str | None = "no",
-                       neutral: bool = False) -> pd.DataFrame:
+def load_basil_targets(root: Path | str | None = None, quote: str | None = "no") -> pd.DataFrame:
     """BASIL dev's directed bias spans as target-sentiment units, one row per (sentence, target).
 
     Spans with ``aim`` = ``dir`` and a pos/neg polarity, of the given ``quote`` value
@@ -250,9 +249,8 @@ def load_basil_targets(root: Path | str | None = None, quote: str | None = "no",
     target is not named in the sentence are left out, and a sentence with spans of both
     polarities toward one target (mixed) is left out. ``label`` is negative / positive;
     ``n_spans`` counts the spans behind the row. ``event`` is the triplet (for grouped
-    folds). ``neutral=True`` returns instead, for training, the mentions of each article's
-    ``main-entities`` in sentences that carry no bias span at all, labelled neutral.
-    Columns :data:`BASIL_COLUMNS`. Raises :class:`~analysis.validation.DevSetMissing`
+    folds). BASIL has no neutral label: a sentence without a bias span is not neutral
+    toward its actors (BASIL leaves the reported event itself unmarked). Columns :data:`BASIL_COLUMNS`. Raises :class:`~analysis.validation.DevSetMissing`
     without the folder.
     """
     rows = []
@@ -260,23 +258,8 @@ def load_basil_targets(root: Path | str | None = None, quote: str | None = "no",
         paras = art["body-paragraphs"]
         base = {"event": art["triplet-uuid"], "year": doc.split("/")[1], "outlet": art["source"],
                 "doc": doc}
-        spans = ann.get("phrase-level-annotations", [])
-        if neutral:
-            marked = {_locate(paras, sp) for sp in spans}
-            for pi, para in enumerate(paras):
-                for si, sent in enumerate(para):
-                    if (pi, si) in marked:
-                        continue
-                    for ent in art.get("main-entities", []):
-                        hit = name_mention(sent, ent)
-                        if hit:
-                            rows.append({**base, "para": pi, "sent": si, "sentence": sent,
-                                         "start": hit[0], "end": hit[1], "mention": sent[hit[0]:hit[1]],
-                                         "target": ent.replace(" ", "_"), "label": "neutral",
-                                         "quote": "", "n_spans": 0})
-            continue
         units = {}
-        for sp in spans:
+        for sp in ann.get("phrase-level-annotations", []):
             if sp.get("aim") != "dir" or sp.get("polarity") not in BASIL_POLARITY:
                 continue
             if quote is not None and sp.get("quote") != quote:
