@@ -149,6 +149,10 @@ def test_encoder_loads_from_the_installed_package_offline():
 
 # --- NewsMTSC devtest_rw (skips without the external data) -----------------------------------
 
+#: Shipped model on devtest_rw: macro-F1 0.765 (VADER 0.512); issue 18 keeps it at 0.74 or above.
+NEWSMTSC_MACRO_F1 = 0.74
+
+
 @pytest.mark.shared_data
 def test_newsmtsc_devtest_beats_threshold_and_vader(shared_data):
     from analysis.validation import sentiment as vs
@@ -156,7 +160,7 @@ def test_newsmtsc_devtest_beats_threshold_and_vader(shared_data):
     table = vs.evaluate("devtest_rw", shared_data)
     model, vader = vs.macro_f1(table, "target-model"), vs.macro_f1(table, "vader-sentence")
     print("\n" + table.to_string(index=False))
-    assert model >= 0.65, table
+    assert model >= NEWSMTSC_MACRO_F1, table
     assert model >= vader + 0.08, table
     per_class = table[(table["system"] == "target-model") & (table["label"] != "macro")]
     assert (per_class["f1"] > 0.5).all(), per_class
@@ -198,8 +202,8 @@ def test_score_table_and_vader_rule():
 #: 0.539 (VADER 0.291, all-neutral 0.249) and 7.8 % of mentions got the opposite polarity; it over-reads
 #: war vocabulary as negative (negative precision 0.33). Issue 18's target is 0.65: these floors hold what
 #: is reached so a regression fails, and the write-up must say the measure is weak in this domain.
-SEED_MACRO_F1 = 0.50
-SEED_OPPOSITE_MAX = 0.10
+SEED_MACRO_F1 = 0.52
+SEED_OPPOSITE_MAX = 0.09
 
 
 def test_seed_gold_in_domain_score_and_baselines(seed_corpus):
@@ -212,3 +216,81 @@ def test_seed_gold_in_domain_score_and_baselines(seed_corpus):
     assert macro.loc["target-model", "f1"] > macro.loc["vader-sentence", "f1"] + 0.15
     assert macro.loc["target-model", "f1"] > macro.loc["all-neutral", "f1"] + 0.15
     assert macro.loc["target-model", "opposite_sign"] <= SEED_OPPOSITE_MAX
+
+
+# --- BASIL dev: directed, unquoted bias spans as polarity toward a named target ---------------
+
+@pytest.mark.parametrize("sentence, name, near, expected", [
+    ("Michael Steele drew fierce criticism.", "Michael_Steele", None, "Michael Steele"),
+    ("Critics said Mr. Steele was gaffe-prone.", "Michael_Steele", None, "Steele"),
+    ("Only Michael spoke.", "Michael_Steele", None, "Michael"),
+    ("The Obama administration denied it.", "Obama_administration", None, "Obama administration"),
+    ("Aides to Obama denied it.", "Obama_administration", None, "Obama"),
+    ("Republicans and Democrats met.", "House_Democrats", None, "Democrats"),
+    ("The police arrived late.", "police", None, "police"),
+    ("Steele met Steele's rival, then Steele left.", "Michael_Steele", 40, "Steele"),
+])
+def test_name_mention_general_rule(sentence, name, near, expected):
+    from analysis.validation import sentiment as vs
+
+    hit = vs.name_mention(sentence, name, near=near)
+    assert hit is not None and sentence[hit[0]:hit[1]] == expected
+
+
+def test_name_mention_takes_the_occurrence_nearest_the_span_and_refuses_pronouns():
+    from analysis.validation import sentiment as vs
+
+    s = "Steele met Steele's rival, then Steele left."
+    assert vs.name_mention(s, "Michael_Steele") == (0, 6)
+    assert vs.name_mention(s, "Michael_Steele", near=40) == (32, 38)
+    assert vs.name_mention("He was criticised by the chairman.", "Michael_Steele") is None
+    assert vs.name_mention("The steeled nerves held.", "Michael_Steele") is None   # case and word edge
+    assert vs.name_mention("Al spoke.", "Al_Gore") is None                          # part too short
+
+
+def test_polarity_agreement_counts_sign_and_neutral_misses():
+    from analysis.validation import sentiment as vs
+
+    r = vs.polarity_agreement(["negative", "negative", "negative", "positive"],
+                              ["negative", "neutral", "positive", "positive"], "m")
+    assert (r["agreement"], r["opposite_sign"]) == (0.5, 0.25)
+    assert r["agreement_negative"] == pytest.approx(1 / 3, abs=1e-4) and r["agreement_positive"] == 1.0
+    assert r["balanced_agreement"] == pytest.approx(2 / 3, abs=1e-4)
+    with pytest.raises(ValueError, match="negative or positive only"):
+        vs.polarity_agreement(["neutral"], ["neutral"])
+
+
+#: The shipped model on BASIL dev's directed, unquoted bias spans (343 sentence-target units of 66 events;
+#: 295 negative, 48 positive): agreement 0.644, opposite sign 0.187, balanced agreement 0.610 (VADER 0.487 /
+#: 0.347 / 0.501; the all-negative majority rule 0.860 / 0.140 / 0.500). Issue 18 asks for >= 0.75 and <= 0.15:
+#: not reached (see the model card). These floors hold what is reached.
+BASIL_N = 343
+BASIL_AGREEMENT = 0.62
+BASIL_OPPOSITE_MAX = 0.20
+BASIL_BALANCED = 0.58
+
+
+@pytest.mark.shared_data
+def test_basil_bias_polarity_agreement_and_baselines(shared_data):
+    from analysis.validation import sentiment as vs
+
+    t = vs.evaluate_basil(shared_data).set_index("system")
+    print("\n" + t.to_string())
+    model, vader, majority = t.loc["target-model"], t.loc["vader-sentence"], t.loc["all-negative"]
+    assert model["n"] == BASIL_N
+    assert model["agreement"] >= BASIL_AGREEMENT and model["opposite_sign"] <= BASIL_OPPOSITE_MAX
+    assert model["balanced_agreement"] >= BASIL_BALANCED > majority["balanced_agreement"]
+    assert model["agreement"] > vader["agreement"] + 0.1 and model["opposite_sign"] < vader["opposite_sign"]
+
+
+@pytest.mark.shared_data
+def test_basil_units_locate_their_target_in_the_sentence(shared_data):
+    from analysis.validation import sentiment as vs
+
+    units = vs.load_basil_targets(shared_data)
+    assert list(units.columns) == vs.BASIL_COLUMNS
+    assert (units.apply(lambda r: r["sentence"][r["start"]:r["end"]], axis=1) == units["mention"]).all()
+    assert set(units["label"]) == {"negative", "positive"} and set(units["quote"]) == {"no"}
+    assert not units.duplicated(["doc", "para", "sent", "target"]).any()
+    quoted_too = vs.load_basil_targets(shared_data, quote=None)
+    assert len(quoted_too) > len(units)

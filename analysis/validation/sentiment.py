@@ -13,6 +13,12 @@ the VADER baseline scored in the same run (Hutto & Gilbert 2014, *VADER: A
 Parsimonious Rule-based Model for Sentiment Analysis of Social Media Text*,
 ICWSM) — VADER reads the whole sentence and cannot tell two targets apart,
 which is what a target-dependent model must beat.
+
+Two in-domain checks sit beside it: :func:`evaluate_seeds` (hand-labelled seed
+mentions, conflict news) and :func:`evaluate_basil` (BASIL dev's directed,
+unquoted bias spans: does the model give the span's sign to the named target?).
+:func:`refit_output` refits only the output layer (how the BASIL fix was tried;
+``scripts/sentiment_basil_cv.py``).
 """
 
 from __future__ import annotations
@@ -163,6 +169,169 @@ def evaluate_seeds(corpus: pd.DataFrame | None = None, model: dict | None = None
     return pd.concat(parts, ignore_index=True)
 
 
+# ---------------------------------------------------------------------------
+# BASIL dev: directed bias spans as polarity toward a named target
+#
+# BASIL (Fan et al. 2019, *In Plain Sight: Media Bias Through the Lens of Factual
+# Reporting*, EMNLP) marks spans of lexical or informational bias in Fox News, New York
+# Times and HuffPost articles, each with the entity it is aimed at (``First_Last``), a
+# polarity (pos / neg), ``aim`` (``dir`` = at the target itself) and ``quote`` (``no`` =
+# the outlet's own words). A directed span toward a target named in its sentence says how
+# that sentence casts the target, which is what the target model must read.
+
+#: BASIL's polarity codes.
+BASIL_POLARITY = {"neg": "negative", "pos": "positive"}
+#: Name parts shorter than this are not matched on their own (initials, "Jr").
+MIN_NAME_PART = 3
+BASIL_COLUMNS = ["event", "year", "outlet", "doc", "para", "sent", "sentence", "start", "end",
+                 "mention", "target", "label", "quote", "n_spans"]
+
+
+def name_mention(sentence: str, name: str, near: int | None = None) -> tuple[int, int] | None:
+    """Where the entity ``name`` (BASIL's ``First_Last``) is mentioned in ``sentence``, or None.
+
+    The general rule: the whole name (``_`` read as a space), case-insensitive, as whole
+    words; failing that, each capitalised part of the name of at least
+    :data:`MIN_NAME_PART` characters, the last part first (a surname: "Mr. Steele"),
+    case-sensitive, as a whole word with an optional plural ``s``. When the first
+    successful pattern occurs more than once, the occurrence nearest character ``near``
+    (the bias span) is taken, else the first. Pronouns and descriptions ("the
+    chairman") are not resolved: such a sentence gives None.
+    """
+    import re
+
+    words = [w for w in name.replace("_", " ").split() if w]
+    if not words:
+        return None
+    patterns = [re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)", re.I)]
+    parts = [w for w in words if w[0].isupper() and len(w) >= MIN_NAME_PART]
+    patterns += [re.compile(r"(?<!\w)" + re.escape(w) + r"s?(?!\w)") for w in reversed(parts)]
+    for pat in patterns:
+        hits = [m.span() for m in pat.finditer(sentence)]
+        if hits:
+            if near is None:
+                return hits[0]
+            return min(hits, key=lambda h: (abs(h[0] - near), h[0]))
+    return None
+
+
+def _basil_docs(root):
+    folder = devset_dir("basil_dev", root)
+    for ann_path in sorted((folder / "annotations").glob("*/*_ann.json")):
+        art_path = folder / "articles" / ann_path.parent.name / ann_path.name.replace("_ann.json", ".json")
+        if not art_path.is_file():
+            raise ValueError(f"{ann_path}: no article file {art_path}")
+        ann = json.loads(ann_path.read_text(encoding="utf-8"))
+        art = json.loads(art_path.read_text(encoding="utf-8"))
+        yield art_path.relative_to(folder).as_posix(), art, ann
+
+
+def _locate(paras, span) -> tuple[int, int] | None:
+    """(paragraph, sentence) whose text has the span's ``txt`` at its offsets (else anywhere)."""
+    txt, a, b = span["txt"], int(span["start"]), int(span["end"])
+    loose = None
+    for pi, para in enumerate(paras):
+        for si, sent in enumerate(para):
+            if sent[a:b] == txt:
+                return pi, si
+            if loose is None and txt and txt in sent:
+                loose = (pi, si)
+    return loose
+
+
+def load_basil_targets(root: Path | str | None = None, quote: str | None = "no") -> pd.DataFrame:
+    """BASIL dev's directed bias spans as target-sentiment units, one row per (sentence, target).
+
+    Spans with ``aim`` = ``dir`` and a pos/neg polarity, of the given ``quote`` value
+    (``"no"``: the outlet's own words, the check; ``None``: quoted too). Each span is
+    located in its sentence of ``body-paragraphs`` (its offsets are relative to that
+    sentence) and its target mapped to a mention there by :func:`name_mention`; spans whose
+    target is not named in the sentence are left out, and a sentence with spans of both
+    polarities toward one target (mixed) is left out. ``label`` is negative / positive;
+    ``n_spans`` counts the spans behind the row. ``event`` is the triplet (for grouped
+    folds). BASIL has no neutral label: a sentence without a bias span is not neutral
+    toward its actors (BASIL leaves the reported event itself unmarked). Columns :data:`BASIL_COLUMNS`. Raises :class:`~analysis.validation.DevSetMissing`
+    without the folder.
+    """
+    rows = []
+    for doc, art, ann in _basil_docs(root):
+        paras = art["body-paragraphs"]
+        base = {"event": art["triplet-uuid"], "year": doc.split("/")[1], "outlet": art["source"],
+                "doc": doc}
+        units = {}
+        for sp in ann.get("phrase-level-annotations", []):
+            if sp.get("aim") != "dir" or sp.get("polarity") not in BASIL_POLARITY:
+                continue
+            if quote is not None and sp.get("quote") != quote:
+                continue
+            where = _locate(paras, sp)
+            if where is None:
+                continue
+            sent = paras[where[0]][where[1]]
+            hit = name_mention(sent, sp["target"], near=int(sp["start"]))
+            if hit is None:
+                continue
+            key = (*where, sp["target"])
+            u = units.setdefault(key, {**base, "para": where[0], "sent": where[1], "sentence": sent,
+                                       "start": hit[0], "end": hit[1], "mention": sent[hit[0]:hit[1]],
+                                       "target": sp["target"], "labels": set(), "quotes": set(),
+                                       "n_spans": 0})
+            u["labels"].add(BASIL_POLARITY[sp["polarity"]])
+            u["quotes"].add(sp.get("quote", ""))
+            u["n_spans"] += 1
+        for u in units.values():
+            if len(u["labels"]) == 1:
+                rows.append({**{k: v for k, v in u.items() if k not in ("labels", "quotes")},
+                             "label": u["labels"].pop(), "quote": "/".join(sorted(u["quotes"]))})
+    return pd.DataFrame(rows, columns=BASIL_COLUMNS)
+
+
+def polarity_agreement(gold, pred, system: str = "model") -> dict:
+    """How often predictions keep the sign of pos/neg gold: one row of :func:`evaluate_basil`.
+
+    ``agreement`` = share predicted with the same sign (neutral counts as a miss),
+    ``opposite_sign`` = share predicted with the opposite sign; ``agreement_negative`` /
+    ``agreement_positive`` per gold polarity and ``balanced_agreement`` their mean (an
+    all-negative rule gets 0.5 there, whatever the mix).
+    """
+    g, p = np.asarray(list(gold), dtype=object), np.asarray(list(pred), dtype=object)
+    if len(g) != len(p):
+        raise ValueError(f"gold has {len(g)} items, predictions {len(p)}")
+    if not set(g) <= set(BASIL_POLARITY.values()):
+        raise ValueError("polarity gold must be negative or positive only")
+    flip = {"negative": "positive", "positive": "negative"}
+    per = {lab: float(np.mean(p[g == lab] == lab)) if (g == lab).any() else np.nan
+           for lab in ("negative", "positive")}
+    return {"system": system, "n": len(g), "n_negative": int((g == "negative").sum()),
+            "n_positive": int((g == "positive").sum()),
+            "agreement": round(float(np.mean(p == g)), 4) if len(g) else np.nan,
+            "opposite_sign": round(float(np.mean(p == np.array([flip[x] for x in g], dtype=object))), 4)
+            if len(g) else np.nan,
+            "agreement_negative": round(per["negative"], 4), "agreement_positive": round(per["positive"], 4),
+            "balanced_agreement": round(float(np.nanmean(list(per.values()))), 4)}
+
+
+def evaluate_basil(root: Path | str | None = None, model: dict | None = None,
+                   predictions=None) -> pd.DataFrame:
+    """The target model, VADER and the majority polarity on BASIL dev's unquoted directed spans.
+
+    One :func:`polarity_agreement` row per system, same units, same run. ``predictions``
+    (labels in :func:`load_basil_targets` order) replaces the model's, e.g. out-of-fold
+    predictions of a model that was fitted on BASIL (see the model card).
+    """
+    data = load_basil_targets(root)
+    if predictions is None:
+        from analysis.sentiment import classify_targets
+
+        predictions = classify_targets(data["sentence"].tolist(), list(zip(data["start"], data["end"])),
+                                       model=model)["label"].tolist()
+    majority = data["label"].mode().iloc[0] if len(data) else "negative"
+    rows = [polarity_agreement(data["label"], predictions, "target-model"),
+            polarity_agreement(data["label"], vader_labels(data["sentence"]), "vader-sentence"),
+            polarity_agreement(data["label"], [majority] * len(data), f"all-{majority}")]
+    return pd.DataFrame(rows)
+
+
 def macro_f1(table: pd.DataFrame, system: str) -> float:
     """The macro-F1 of ``system`` in an :func:`evaluate` table."""
     row = table[(table["system"] == system) & (table["label"] == "macro")]
@@ -286,7 +455,7 @@ def predict_states(head, states: list, batch_size: int = 128) -> np.ndarray:
 
 
 def sentence_folds(sentence_ids, folds: int = 5, seed: int = 0) -> np.ndarray:
-    """Fold number per target; all targets of one sentence share a fold."""
+    """Fold number per target; all targets of one sentence (or any group id: a BASIL event) share a fold."""
     sid = np.asarray(sentence_ids)
     uniq = np.unique(sid)
     rng = np.random.default_rng(seed)
@@ -311,3 +480,59 @@ def cross_validate(data: pd.DataFrame, states: list, params: dict | None = None,
         if log:
             log(f"fold {k + 1}/{folds}: macro-F1 {scores[-1]:.4f}")
     return probs, scores
+
+
+# ---------------------------------------------------------------------------
+# Refitting only the output layer (cheap; the adapters stay as shipped)
+
+def pooled_features(head, states: list, batch_size: int = 128) -> np.ndarray:
+    """The ``[target mean; sentence mean]`` vectors a head's output layer reads (n × 768)."""
+    import torch
+
+    order = sorted(range(len(states)), key=lambda j: len(states[j][0]))
+    out = None
+    with torch.inference_mode():
+        for i in range(0, len(order), batch_size):
+            idx = order[i:i + batch_size]
+            x, tgt, att = _batch(states, idx)
+            for layer in head.layers:
+                x = layer(x, att)
+            tf, af = tgt.to(x.dtype)[..., None], att.to(x.dtype)[..., None]
+            z = torch.cat([(x * tf).sum(1) / tf.sum(1), (x * af).sum(1) / af.sum(1)], 1).numpy()
+            if out is None:
+                out = np.zeros((len(states), z.shape[1]), dtype=np.float32)
+            out[idx] = z
+    return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+
+
+def refit_output(X: np.ndarray, y: np.ndarray, weight0: np.ndarray, bias0: np.ndarray,
+                 sample_weight: np.ndarray | None = None, l2: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
+    """A new output layer fitted on features ``X``, pulled toward the shipped one.
+
+    Minimises the class-balanced, sample-weighted cross-entropy plus
+    ``l2 · ||W − W0||²`` (a prior centred on the fitted layer: Chelba & Acero 2006,
+    *Adaptation of maximum entropy capitalizer: little data can help a lot*,
+    Computer Speech & Language), by full-batch L-BFGS from ``(W0, b0)``.
+    Returns ``(W, b)`` as float32 arrays of the shapes of ``weight0``, ``bias0``.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    y = np.asarray(y)
+    sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    counts = np.bincount(y, minlength=len(LABELS))
+    sw = sw * (len(y) / (len(LABELS) * np.maximum(counts, 1)))[y]
+    w0, b0 = torch.from_numpy(np.asarray(weight0, np.float32)), torch.from_numpy(np.asarray(bias0, np.float32))
+    W, b = w0.clone().requires_grad_(True), b0.clone().requires_grad_(True)
+    Xt, yt = torch.from_numpy(np.asarray(X, np.float32)), torch.from_numpy(y.astype(np.int64))
+    swt = torch.from_numpy(sw / sw.sum()).float()
+    opt = torch.optim.LBFGS([W, b], max_iter=200, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = (F.cross_entropy(Xt @ W.T + b, yt, reduction="none") * swt).sum() + l2 * ((W - w0) ** 2).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return W.detach().numpy(), b.detach().numpy()
