@@ -18,8 +18,8 @@ from analysis.engine import measure_corpus, text_tables
 from analysis.measures.quotes.measure import MEASURE, speaker_colours, speaker_key  # noqa: F401
 from analysis.measures.quotes.attribution import (  # noqa: F401  (the documented API)
     ATTRIBUTION_CUES_FILE, CLOSE_DOUBLE, CLOSE_SINGLE, COLUMNS, DERIVED_MIN_SHARE, DERIVED_OBJECT_MIN_SHARE,
-    OPEN_DOUBLE, OPEN_SINGLE, REPORTING_VERBS_FILE, SCARE_COLUMNS, SCARE_MAX_WORDS, attribution_cues,
-    quotation_spans, reporting_verbs, speaker_ledger)
+    OPEN_DOUBLE, OPEN_SINGLE, REPORTING_VERBS_FILE, REPRINT_MAX_PARAGRAPHS, SCARE_COLUMNS, SCARE_MAX_WORDS,
+    attribution_cues, quotation_spans, reporting_verbs, reprint_evidence, speaker_ledger, typewriter_marks)
 
 
 def extract_quotes(text: str, nlp=None) -> pd.DataFrame:
@@ -55,4 +55,4 @@ def corpus_quotes(corpus: pd.DataFrame, segments: pd.DataFrame | None = None
 
 
 __all__ = ["extract_quotes", "scare_quotes", "corpus_quotes", "speaker_ledger", "quotation_spans",
-           "reporting_verbs", "attribution_cues", "COLUMNS", "SCARE_COLUMNS", "SPEAKER_TYPES", "Parse"]
+           "reporting_verbs", "attribution_cues", "reprint_evidence", "typewriter_marks", "COLUMNS", "SCARE_COLUMNS", "SPEAKER_TYPES", "Parse"]

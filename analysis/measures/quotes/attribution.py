@@ -155,6 +155,7 @@ def quotation_spans(text: str) -> list[_Span]:
     convention); otherwise the quotation ends with its paragraph. Nested single
     quotes (‘…’ or '…') inside a span are recorded in ``inner``.
     """
+    text = typewriter_marks(text)
     spans: list[_Span] = []
     carry: _Span | None = None
     for para in paragraph_rows(text):  # the rows of analysis.sentences.paragraphs
@@ -201,6 +202,14 @@ def quotation_spans(text: str) -> list[_Span]:
         while sp.end > sp.start and text[sp.end - 1].isspace():
             sp.end -= 1
     return [sp for sp in spans if sp.end > sp.start]
+
+
+def typewriter_marks(text: str) -> str:
+    """``text`` with each pair of apostrophes standing for a double quotation mark (the
+    typewriter and wire convention ``''Yes,'' he said.``) written as a space and ``"``: the same
+    length, so offsets hold, and the mark pairs like any straight one (the space makes an opening
+    pair read as opening, and is trimmed from the content)."""
+    return text.replace("''", ' "') if "''" in text else text
 
 
 def _single_quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -321,6 +330,9 @@ def _speaker_tokens(head) -> list:
         toks.pop()
     while toks and toks[0].dep_ == "punct":
         toks.pop(0)
+    if toks and toks[0].i > 0 and toks[0].nbor(-1).text == "[" and any(
+            t.text == "]" for t in toks[0].doc[toks[0].i:toks[-1].i]):
+        toks.insert(0, toks[0].nbor(-1))  # an editorial bracket ("[Putin] and other officials") stays whole
     return toks
 
 
@@ -417,6 +429,8 @@ def _attribution_from_verb(tok) -> _Attribution | None:
             channel = _speaker_tokens(chan_head[0]) if chan_head else []
             h = _speaker_head(dobj[0])
             return _Attribution(cue, _speaker_tokens(h), channel, _appositive(h), h)
+    if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return None  # a purpose ("flew to Paris to thank the president"), not a report
     head = _subject(tok)
     if head is None:
         return None
@@ -578,7 +592,8 @@ def extract(text: str, nlp=None, resolver=None) -> tuple[pd.DataFrame, pd.DataFr
     for (para, doc), (nxt, _ndoc) in zip(parsed.docs, parsed.docs[1:]):
         first_mark = bisect.bisect_left(marks, nxt.start)
         if (not para.text.endswith(":") or nxt.paragraph == para.paragraph  # a piece of one paragraph
-                or text[nxt.start] in OPEN_DOUBLE + '"' or in_direct(nxt.start)
+                or typewriter_marks(text[nxt.start:nxt.start + 2]).lstrip()[:1] in OPEN_DOUBLE + '"'
+                or in_direct(nxt.start)
                 or (first_mark < len(marks) and marks[first_mark] < nxt.end)):
             continue
         last = list(doc.sents)[-1]
@@ -590,6 +605,11 @@ def extract(text: str, nlp=None, resolver=None) -> tuple[pd.DataFrame, pd.DataFr
                 records.append(("direct", nxt.start, nxt.end, att, nxt.paragraph))
                 break
     direct.sort(key=lambda d: d.open_mark)
+    # a passage reprinted from a source credited in the paragraph before it, shown by its own
+    # evidence; its own quotations stay rows of their own, with the reprinting source as channel
+    blocks = reprint_blocks(parsed)
+    for b_start, b_end, att, para_no in blocks:
+        records.append(("direct", b_start, b_end, att, para_no))
     # direct quotations
     prev_att = None
     prev_para = None
@@ -597,12 +617,10 @@ def extract(text: str, nlp=None, resolver=None) -> tuple[pd.DataFrame, pd.DataFr
     for sp in [d for d in direct if d.close_mark is not None or d.open_mark != d.start]:
         att = _attribute(parsed, sp.start, sp.end, in_direct)
         if att is None and prev_att is not None and prev_para is not None and sp.paragraph - prev_para <= 1:
-            cue_at = _offset(parsed, att_cue) if (att_cue := prev_att.cue[0] if prev_att.cue else None) else -1
-            if sp.paragraph == prev_para and prev_end <= cue_at < sp.open_mark:
-                att = prev_att  # "“A,” she said. “B.”": one act of speaking, split by its attribution
-            else:  # a quotation following an attributed one continues its speaker
-                att = _Attribution(prev_att.cue, prev_att.speaker, prev_att.channel, prev_att.extra,
-                                   prev_att.head)
+            # "“A,” she said. “B.”" (one act of speaking, split by its attribution), or a quotation
+            # following an attributed one with no attribution of its own: it continues that speaker's
+            # words, one attribution (as PolNeAR annotates it: one cue, discontinuous content)
+            att = prev_att
         if att is None and len(text[sp.start:sp.end].split()) <= SCARE_MAX_WORDS:
             # a short quoted term nobody is reported to have said: a scare quote
             scare_rows.append((sp.start, sp.end, text[sp.start:sp.end], "", sp.paragraph))
@@ -617,20 +635,121 @@ def extract(text: str, nlp=None, resolver=None) -> tuple[pd.DataFrame, pd.DataFr
             off = _offset(parsed, tok)
             if in_direct(off):
                 continue
-            content = _indirect_content(tok)
+            att = parsed.attribution(tok)
+            if att is None or not att.speaker:
+                continue
+            content, credit = _writer_tail(_indirect_content(tok, att.speaker))
             if not content:
                 continue
+            if credit is not None and not att.channel:
+                pobj = [c for c in credit.nbor().children if c.dep_ == "pobj"]
+                att.channel = _speaker_tokens(pobj[0]) if pobj else []
             c_start, c_end, _ = _tok_span(parsed, content)
             # skip complements that are wholly a direct quotation
             if any(d.open_mark <= c_start and c_end <= (d.close_mark or d.end) + 1 for d in direct):
                 continue
-            att = parsed.attribution(tok)
-            if att is None or not att.speaker:
-                continue
             found.append((tok, c_start, c_end, att))
         records.extend(("indirect", c0, c1, att, para_no) for _, c0, c1, att in _channels_folded(found))
+    for b_start, b_end, att, _ in blocks:
+        for _kind, r_start, _r_end, r_att, _para in records:
+            if r_att is not None and r_att is not att and not r_att.channel and b_start <= r_start < b_end:
+                r_att.channel = att.speaker
     scare = pd.DataFrame(sorted(scare_rows), columns=SCARE_COLUMNS)
     return _to_table(parsed, records), scare
+
+
+# --------------------------------------------------------------------------------------
+# reprinted passages (block quotations without an introducing colon)
+# --------------------------------------------------------------------------------------
+
+#: A credited passage is looked for in at most this many paragraphs after the credit.
+REPRINT_MAX_PARAGRAPHS = 4
+#: An editorial insertion: a bracketed name or word that the sentence runs on from
+#: ("[Putin] and other officials", "[W]e encourage", "[sic]"); not a bracketed credit ("[Reuters.]").
+_EDITORIAL_BRACKET = re.compile(r"\[(?:sic|…|\.\.\.|[A-Z][\w’'-]*(?: [\w’'-]+){0,3})\](?= ?[\w“\"‘'])")
+_COURTESY = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.? ([A-Z][\w’'-]+)")
+_MEDIA_TYPES = ("other_media", "state_media")
+
+
+def _media_credit(parsed: _Parsed, doc):
+    """The attribution of a paragraph's last sentence to a news outlet that frames it as the
+    outlet's report ("According to The Daily Star, …", "…, the Gazette reports."), else None."""
+    sents = list(doc.sents)
+    if not sents:
+        return None
+    sent = sents[-1]
+    for tok in _cue_verbs(sent):
+        lemma = tok.lemma_.lower()
+        initial = tok.i - sent.start <= 1
+        final = all(t.is_punct for t in doc[tok.i + 1:sent.end])
+        if not ((lemma == "accord" and initial) or (lemma in ("report", "write") and final)):
+            continue
+        att = parsed.attribution(tok)
+        if att is None or not att.speaker or not any(t.pos_ == "PROPN" for t in att.speaker):
+            continue
+        surface = _tok_span(parsed, att.speaker)[2]
+        actor, atype, default = parsed.resolver.actor(surface)
+        if _speaker_type(surface, att.extra, "", atype, default, att.head) in _MEDIA_TYPES:
+            return att
+    return None
+
+
+def _mark_styles(text: str) -> tuple[int, int]:
+    return sum(text.count(c) for c in OPEN_DOUBLE + CLOSE_DOUBLE), text.count('"')
+
+
+def reprint_evidence(paragraph: str, rest: str) -> bool:
+    """Whether a paragraph shows, by itself, that it is another source's wording, against the
+    rest of its page: an editorial bracket; a courtesy title ("Mr. X") for a name the page gives
+    bare elsewhere; straight quotation marks on a page otherwise curly, or the reverse
+    (quotation guideline v2 §4, evidence 3 and 4)."""
+    if _EDITORIAL_BRACKET.search(paragraph):
+        return True
+    for m in _COURTESY.finditer(paragraph):
+        name = m.group(1)
+        if re.search(rf"(?<!Mr\. )(?<!Mrs\. )(?<!Ms\. )(?<!Dr\. )\b{re.escape(name)}\b", rest):
+            return True
+    curly, straight = _mark_styles(paragraph)
+    rest_curly, rest_straight = _mark_styles(rest)
+    return (straight and not curly and rest_curly >= 2 and not rest_straight) or \
+        (curly and not straight and rest_straight >= 2 and not rest_curly)
+
+
+def reprint_blocks(parsed: _Parsed) -> list[tuple[int, int, "_Attribution", int]]:
+    """``(start, end, attribution, paragraph)`` of each passage reprinted from a news outlet
+    credited at the end of the paragraph before it: the paragraphs after the credit, through the
+    last one (of at most :data:`REPRINT_MAX_PARAGRAPHS`) that carries :func:`reprint_evidence`;
+    the run stops at a paragraph with a credit of its own or an introducing colon. A credit with
+    no evidence after it is an ordinary attribution, not a reprint."""
+    text = parsed.text
+    docs = parsed.docs
+    out = []
+    k = 0
+    while k < len(docs) - 1:
+        para, doc = docs[k]
+        att = _media_credit(parsed, doc) if not para.text.endswith(":") else None
+        if att is None:
+            k += 1
+            continue
+        run = []
+        for j in range(k + 1, min(len(docs), k + 1 + REPRINT_MAX_PARAGRAPHS)):
+            row, d = docs[j]
+            if row.paragraph == para.paragraph or _media_credit(parsed, d) is not None:
+                break
+            run.append(row)
+            if row.text.endswith(":"):
+                break
+        if not run:
+            k += 1
+            continue
+        rest = text[:run[0].start] + text[run[-1].end:]
+        last = max((i for i, row in enumerate(run) if reprint_evidence(row.text, rest)), default=None)
+        if last is None:
+            k += 1
+            continue
+        out.append((run[0].start, run[last].end, att, run[0].paragraph))
+        k += last + 2
+    return out
 
 
 def _channels_folded(found: list) -> list:
@@ -653,7 +772,7 @@ _XCOMP_VERBS = {"claim", "promise", "vow", "pledge", "threaten", "deny", "expect
 #: Verbs whose report is their object or its "for" phrase ("praised X", "criticized X for Y").
 _STANCE_NOUNS = {"position", "view", "belief", "claim", "assertion", "argument", "stance",
                  "assessment", "contention", "conviction", "insistence"}
-_OBJECT_VERBS = {"praise", "criticize", "criticise", "accuse", "condemn", "blame", "call"}
+_OBJECT_VERBS = {"praise", "criticize", "criticise", "accuse", "condemn", "blame", "call", "thank"}
 
 
 def _in_spans(spans: list, off: int) -> bool:
@@ -667,10 +786,65 @@ def _in_spans(spans: list, off: int) -> bool:
     return False
 
 
-def _indirect_content(tok) -> list:
+def _inverted_content(tok, speaker: list) -> list | None:
+    """"…, the agency reported Wednesday, citing officials.": a cue that closes its sentence,
+    its speaker set off by a comma, reports every word of the sentence before the speaker
+    (read by position, since the parse often hangs such a cue inside the clause it reports)."""
+    if not speaker or speaker[-1].i >= tok.i or not any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i for c in tok.children):
+        return None
+    for c in tok.rights:
+        if c.dep_ not in ("punct", "npadvmod", "advmod", "prep", "advcl") or (
+                c.dep_ == "advcl" and c.tag_ != "VBG"):
+            return None
+    first = min(t.i for t in speaker)
+    sent = tok.sent
+    while first > sent.start and tok.doc[first - 1].is_space:
+        first -= 1
+    if first <= sent.start or tok.doc[first - 1].text not in (",", "—", "–"):
+        return None
+    toks = _trim([t for t in sent if t.i < first])
+    return toks if len(toks) >= 3 else None
+
+
+def _is_report(tok) -> bool:
+    """A reporting verb with a subject of its own: another speaker's report."""
+    return tok.lemma_.lower() in _verb_lemmas() and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+
+
+def _writer_tail(toks: list) -> tuple[list, object]:
+    """Content without what the writer hangs on its end: an "according to X" credit (returned,
+    as the report's channel), an appositive gloss (", one of the last towns held by rebels"), or a
+    participial comment (", strengthening his hand") — quotation guideline v2 §2."""
+    credit = None
+    for k, t in enumerate(toks):
+        if k and toks[k - 1].text == "," and t.lower_ == "according" and t.i + 1 < len(t.doc) \
+                and t.nbor().lower_ == "to" and all(u in set(t.subtree) or u.is_punct for u in toks[k:]):
+            credit = t
+            toks = _trim(toks[:k])
+            break
+    while len(toks) > 3:
+        last, members = toks[-1], set(toks)
+        cuts = []
+        for t in toks:
+            if not ((t.dep_ == "appos" and t.head in members)
+                    or (t.dep_ == "advcl" and t.tag_ == "VBG" and not _is_report(t))):
+                continue
+            sub = sorted(t.subtree, key=lambda u: u.i)
+            k = toks.index(sub[0]) if sub[0] in members else -1
+            if k > 0 and toks[k - 1].text == "," and sub[-1].i >= last.i:
+                cuts.append(k)
+        if not cuts:
+            break
+        toks = _trim(toks[:min(cuts)])
+    return toks, credit
+
+
+def _indirect_content(tok, speaker=None) -> list:
     """The reported part of a reporting verb: its clausal complement; an infinitive for
     claim-type verbs; the object (or its "for" phrase) for evaluative verbs; for
-    "according to", the rest of the clause."""
+    "according to", the rest of the clause; for a cue that closes its sentence, the words
+    before its speaker (:func:`_inverted_content`)."""
     lemma = tok.lemma_.lower()
     if lemma == "accord":
         # the clause "according to X" modifies: its governing verb
@@ -685,7 +859,16 @@ def _indirect_content(tok) -> list:
         while toks and toks[0].tag_ in ("WDT", "WP"):  # "which according to X has …"
             toks.pop(0)
         return toks
+    inverted = _inverted_content(tok, speaker or []) if lemma not in _EVIDENCE_VERBS else None
+    if inverted is not None:
+        return inverted
     comps = [c for c in tok.children if c.dep_ == "ccomp"]
+    if any(c.i > tok.i for c in comps):
+        # what the verb reports follows it: a clause before its subject is the writer's
+        # ("The visit comes at a tense time — X has said …"); so is another speaker's report
+        subj = [c.i for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        comps = [c for c in comps if not (subj and c.i < min(subj))]
+        comps = [c for c in comps if not _is_report(c)] or comps
     if lemma in _EVIDENCE_VERBS:  # "SANA showed a photograph of Putin smiling" reports nothing
         comps = [c for c in comps if c.tag_ not in ("VBG", "VBN") or any(a.dep_ == "aux" for a in c.children)]
     if not comps:  # "reiterated their position that …"
@@ -705,6 +888,9 @@ def _indirect_content(tok) -> list:
         fors = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"
                 for g in c.children if g.dep_ in ("pcomp", "pobj")]
         objs = [c for c in tok.children if c.dep_ in ("dobj", "oprd", "xcomp")]
+        if fors:  # "criticized X for failing …, and instead striking …"
+            fors += [c for c in tok.rights if c.dep_ == "conj" and c.tag_ == "VBG" and c.i > fors[0].i
+                     and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
         if objs and not fors:  # "praised X since …": the object with its trailing phrases
             objs += [c for c in tok.rights if c.dep_ == "prep" and c.i > objs[0].i]
         comps = fors or objs
