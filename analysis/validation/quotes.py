@@ -66,33 +66,55 @@ def match(gold: list[dict], pred: list[dict], min_share: float = 0.5) -> list[tu
 
 def group_predictions(quotes: pd.DataFrame, kinds=("direct", "indirect"), merge: bool = True,
                       fragments: bool = False) -> list[dict]:
-    """Rows of :func:`analysis.quotes.extract_quotes` grouped into attributions.
+    """Rows of :func:`analysis.quotes.extract_quotes` as the items scored.
 
-    Direct rows sharing an attribution id merge (a quotation split by its
-    attribution). When both kinds are scored, a direct fragment lying inside an
-    indirect quotation of the same attribution is part of it, not a second one.
+    ``merge`` (PolNeAR): one item per attribution (:func:`attributions`); with
+    ``kinds=("direct",)`` only the attributions whose every row is a direct,
+    non-fragment quotation. Otherwise (the seed gold, which keeps a quotation split
+    by its attribution as two rows) one item per row of ``kinds`` (``fragments``:
+    direct fragments too); when both kinds are scored, a direct fragment lying
+    inside an indirect quotation is part of it, not a second one.
     """
+    if merge:
+        return attributions(quotes, direct_only=tuple(kinds) == ("direct",))
     sub = quotes[quotes["kind"].isin(kinds)]
     if not fragments and kinds == ("direct",) and "fragment" in sub:
         sub = sub[~sub["fragment"].astype(bool)]  # pure direct quotations only
-    groups: dict[tuple, dict] = {}
-    for r in sub.itertuples(index=False):
-        key = (r.kind, r.attribution) if (r.attribution and merge) else (r.kind, f"row{r.quote_id}")
-        g = groups.setdefault(key, {"kind": r.kind, "content": [], "speaker": [], "actor": r.actor,
-                                    "speaker_type": getattr(r, "speaker_type", None)})
-        g["content"].append((r.start, r.end))
-        if r.speaker_start >= 0:
-            g["speaker"].append((r.speaker_start, r.speaker_end))
-    out = list(groups.values())
+    out = [_item(r.kind, [r]) for r in sub.itertuples(index=False)]
     if fragments and kinds == ("direct",):
         return out
     # a direct fragment inside an indirect quotation is part of that (mixed) quotation:
     # it is neither a second attribution nor a pure direct one
-    indirect = [g for g in groups.values() if g["kind"] == "indirect"]
+    indirect = [g for g in out if g["kind"] == "indirect"]
     if not indirect and "indirect" not in kinds:
         indirect = [{"content": [(r.start, r.end)]} for r in quotes[quotes["kind"] == "indirect"].itertuples()]
     return [g for g in out if not (g["kind"] == "direct" and any(
         _overlap(g["content"], i["content"]) == _spans_len(g["content"]) for i in indirect))]
+
+
+def _item(kind: str, rows: list) -> dict:
+    r = rows[0]
+    return {"kind": kind, "content": core_words.merge_spans((x.start, x.end) for x in rows),
+            "speaker": core_words.merge_spans((x.speaker_start, x.speaker_end) for x in rows if x.speaker_start >= 0),
+            "actor": r.actor, "speaker_type": getattr(r, "speaker_type", None)}
+
+
+def attributions(quotes: pd.DataFrame, direct_only: bool = False) -> list[dict]:
+    """Quotation rows grouped into attributions, PolNeAR's unit: the rows sharing an
+    ``attribution`` id (one cue: a quotation split by its attribution, a quotation that
+    continues an attributed one, a direct fragment inside the reported clause) are one,
+    whose content is the union of theirs. An attribution is *direct* when every row of it
+    is a direct quotation that is not a fragment (the content is all inside quotation marks);
+    ``direct_only`` keeps just those."""
+    groups: dict[object, list] = {}
+    for r in quotes.itertuples(index=False):
+        groups.setdefault(r.attribution if r.attribution else f"row{r.quote_id}", []).append(r)
+    out = []
+    for rows in groups.values():
+        direct = all(x.kind == "direct" and not bool(getattr(x, "fragment", False)) for x in rows)
+        if direct or not direct_only:
+            out.append(_item("direct" if direct else "indirect", rows))
+    return out
 
 
 _EDGE_OPEN = " \t\n\"“”«»„‘’'"
@@ -193,9 +215,13 @@ def _speaker_right(g: dict, p: dict) -> bool:
     return bool(g.get("actor")) and g.get("actor") == p.get("actor")
 
 
-#: The systems scored side by side: the extractor, and a regex over quotation marks.
-def _systems() -> dict:
-    return {"extract_quotes": q.extract_quotes, "baseline": baseline_quotes}
+def _systems(polnear: bool = False) -> dict:
+    """The systems scored side by side: the extractor, and a regex over quotation marks; on
+    PolNeAR also the extractor in PolNeAR's own, broader scope of attribution."""
+    out = {"extract_quotes": q.extract_quotes}
+    if polnear:
+        out["extract_attributions"] = q.extract_attributions
+    return {**out, "baseline": baseline_quotes}
 
 
 # --------------------------------------------------------------------------------------
@@ -363,14 +389,15 @@ def baseline_quotes(text: str) -> pd.DataFrame:
 
 
 def score_polnear(articles: list[dict]) -> pd.DataFrame:
-    """Direct and all attributions, for extract_quotes and the baseline, in the same run.
+    """Direct and all attributions, for extract_quotes, extract_attributions (PolNeAR's scope)
+    and the baseline, in the same run.
 
     Columns as :func:`score_seeds` (PolNeAR has no speaker types, so
     ``speaker_type_right`` is NaN); ``voice_accuracy`` counts every word of the
     article, quoted when it lies in the content of any gold attribution.
     """
     rows = []
-    for sys_name, fn in _systems().items():
+    for sys_name, fn in _systems(polnear=True).items():
         preds = [fn(a["text"]) for a in articles]
         for label, kinds in (("direct", ("direct",)), ("all", ("direct", "indirect"))):
             tally, right, words = Tally(), 0, 0
