@@ -4,12 +4,20 @@
 
 * **direct** quotations — words inside quotation marks attributed to a speaker,
   including quoted fragments inside reported speech — by pairing quotation
-  marks (curly and straight; nested single quotes; quotations that run over
-  sentences, and over paragraphs when a paragraph ends without a closing mark
-  and the next one opens with a new opening mark, the news convention);
+  marks (curly, straight and the typewriter ``''…''``; nested single quotes;
+  quotations that run over sentences, and over paragraphs when a paragraph ends
+  without a closing mark and the next one opens with a new opening mark, the
+  news convention); block quotations introduced by a colon ("Reuters
+  reports:"), and passages reprinted from an outlet credited in the paragraph
+  before them, recognised from their own evidence (:func:`reprint_blocks`:
+  editorial brackets, another house style);
 * **indirect** quotations — reported speech: a reporting verb from
   ``data/reporting_verbs.csv`` with a clausal complement ("X said that …",
-  "…, the statement said"), and "according to X, …".
+  "…, the statement said"), and "according to X, …". The reported span stops
+  at the attribution: a cue closing its sentence reports the words before its
+  speaker, an "according to X" at the end becomes the channel, the writer's
+  appositive glosses and participial comments at the end are left out, and
+  another speaker's report is not part of it (quotation guideline v2 §2).
 
 Each quotation gets its cue (the reporting verb or phrase), its speaker
 (the verb's subject; the object of "quoted X as saying", with the subject kept
@@ -1063,7 +1071,9 @@ def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
     prefix = typewriter_marks(parsed.text[sent[2]:start]).rstrip().rstrip(OPEN_DOUBLE + '"').rstrip()
     if att is None:
         return True
-    own = {t.i for t in att.cue} | {t.i for t in att.speaker}
+    # the attribution with everything the writer says of the speaker ("X, who grew up here, said")
+    own = {t.i for t in att.cue} | {t.i for t in att.speaker} | \
+        ({t.i for t in att.head.subtree} if att.head is not None and att.head.doc is sent[4].doc else set())
     cue_at = _offset(parsed, att.cue[0])
     rest = [t for t in before if t.i not in own and t.lower_ not in ("that", "and", "but", "as")]
     adverbial = ("advmod", "npadvmod", "prep", "pobj", "det", "amod", "compound")
