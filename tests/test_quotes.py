@@ -264,15 +264,16 @@ def test_seed_gold(seed_corpus):
         scores.loc[("baseline", "all"), "voice_accuracy"] + 0.1
 
 
-#: Measured on PolNeAR dev (84 articles, one annotator each; rules written on PolNeAR train only):
-#: the study's scope (speech) direct F1 0.883, all attributions 0.640; PolNeAR's broader scope
-#: (extract_attributions) 0.893 and 0.677; speakers 0.88-0.90; voice of words 0.82-0.84. Issue 17's
-#: targets (direct 0.93, all 0.70) are not reached; the floors hold what is.
-POLNEAR_FLOORS = {("extract_quotes", "direct", "f1"): 0.88, ("extract_quotes", "all", "f1"): 0.635,
+#: Measured on PolNeAR dev (84 articles, one annotator each; rules written on PolNeAR train only;
+#: outermost attributions, as PolNeAR is univocal): the study's scope (speech) direct F1 0.883, all
+#: attributions 0.649; PolNeAR's broader scope (extract_attributions) 0.893 and 0.706; speakers
+#: 0.88-0.90; voice of words 0.82-0.84. Issue 17's all-attribution target (0.70) is reached in
+#: PolNeAR's scope, the direct target (0.93) is not; the floors hold what is.
+POLNEAR_FLOORS = {("extract_quotes", "direct", "f1"): 0.88, ("extract_quotes", "all", "f1"): 0.645,
                   ("extract_quotes", "direct", "speaker_right"): 0.87,
                   ("extract_quotes", "all", "speaker_right"): 0.89,
                   ("extract_quotes", "all", "voice_accuracy"): 0.82,
-                  ("extract_attributions", "direct", "f1"): 0.89, ("extract_attributions", "all", "f1"): 0.67,
+                  ("extract_attributions", "direct", "f1"): 0.89, ("extract_attributions", "all", "f1"): 0.70,
                   ("extract_attributions", "all", "voice_accuracy"): 0.835}
 
 
@@ -283,6 +284,15 @@ def test_polnear_dev(shared_data):
         assert scores.loc[(system, kind), col] >= floor, (system, kind, col)
     for kind in ("direct", "all"):
         assert scores.loc[("extract_quotes", kind), "f1"] > scores.loc[("baseline", kind), "f1"] + 0.1
+
+
+def test_scorer_groups_rows_into_outermost_attributions():
+    t = "“We will win,” Ana said. “Soon.” Bo says he thinks it will rain."
+    rows = q.extract_quotes(t)
+    direct = vq.attributions(rows, direct_only=True)
+    assert len(direct) == 1 and len(direct[0]["content"]) == 2  # one cue, two stretches of words
+    items = vq.outermost(vq.attributions(rows))
+    assert len(items) == 2  # "thinks it will rain" lies inside what Bo says
 
 
 def test_unknown_scope_is_an_error():

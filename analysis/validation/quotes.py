@@ -103,7 +103,16 @@ def _item(kind: str, rows: list) -> dict:
     r = rows[0]
     return {"kind": kind, "content": core_words.merge_spans((x.start, x.end) for x in rows),
             "speaker": core_words.merge_spans((x.speaker_start, x.speaker_end) for x in rows if x.speaker_start >= 0),
-            "actor": r.actor, "speaker_type": getattr(r, "speaker_type", None)}
+            "actor": r.actor, "speaker_type": getattr(r, "speaker_type", None),
+            "cue": core_words.merge_spans((x.cue_start, x.cue_end) for x in rows if getattr(x, "cue_start", -1) >= 0)}
+
+
+def outermost(items: list[dict]) -> list[dict]:
+    """The attributions whose cue lies in no other attribution's content. PolNeAR is univocal
+    (each word belongs to at most one attribution), so "He says he expects her to win" is one
+    attribution there, with the nested "expects her to win" part of its content."""
+    return [i for i in items if not any(
+        j is not i and i["cue"] and _overlap(i["cue"], j["content"]) == _spans_len(i["cue"]) for j in items)]
 
 
 #: A quoted fragment with no reported clause around it of at least this many words is the whole
@@ -418,7 +427,7 @@ def score_polnear(articles: list[dict]) -> pd.DataFrame:
             tally, right, words = Tally(), 0, 0
             for art, pred in zip(articles, preds):
                 gold = [g for g in art["attributions"] if label == "all" or g["direct"]]
-                p_items = group_predictions(pred, kinds)
+                p_items = outermost(group_predictions(pred, kinds))
                 tally.add(art["text"], gold, [{**p, "actor": ""} for p in p_items])
                 if label == "all":
                     r, n = voice_tally(art["text"], [c for g in gold for c in g["content"]],
