@@ -39,6 +39,7 @@ article too). Content offsets exclude the quotation marks.
 from __future__ import annotations
 
 import bisect
+import collections
 import contextvars
 import csv
 import functools
@@ -766,8 +767,24 @@ def _media_credit(parsed: _Parsed, doc):
     return None
 
 
-def _mark_styles(text: str) -> tuple[int, int]:
-    return sum(text.count(c) for c in OPEN_DOUBLE + CLOSE_DOUBLE), text.count('"')
+_NAME = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr)\.? )?\b[A-Z][\w’'-]+")
+
+
+@dataclass
+class _Style:
+    """What :func:`reprint_evidence` compares: curly and straight quotation marks, and how often
+    each capitalised word stands bare (without a courtesy title)."""
+    curly: int = 0
+    straight: int = 0
+    bare: collections.Counter = field(default_factory=collections.Counter)
+
+    @classmethod
+    def of(cls, text: str) -> "_Style":
+        bare = collections.Counter(m.group() for m in _NAME.finditer(text) if " " not in m.group())
+        return cls(sum(text.count(c) for c in OPEN_DOUBLE + CLOSE_DOUBLE), text.count('"'), bare)
+
+    def __sub__(self, other: "_Style") -> "_Style":
+        return _Style(self.curly - other.curly, self.straight - other.straight, self.bare - other.bare)
 
 
 def reprint_evidence(paragraph: str, rest: str) -> bool:
@@ -775,16 +792,16 @@ def reprint_evidence(paragraph: str, rest: str) -> bool:
     rest of its page: an editorial bracket; a courtesy title ("Mr. X") for a name the page gives
     bare elsewhere; straight quotation marks on a page otherwise curly, or the reverse
     (quotation guideline v2 §4, evidence 3 and 4)."""
+    return _evidence(paragraph, _Style.of(paragraph), _Style.of(rest))
+
+
+def _evidence(paragraph: str, own: _Style, rest: _Style) -> bool:
     if _EDITORIAL_BRACKET.search(paragraph):
         return True
-    for m in _COURTESY.finditer(paragraph):
-        name = m.group(1)
-        if re.search(rf"(?<!Mr\. )(?<!Mrs\. )(?<!Ms\. )(?<!Dr\. )\b{re.escape(name)}\b", rest):
-            return True
-    curly, straight = _mark_styles(paragraph)
-    rest_curly, rest_straight = _mark_styles(rest)
-    return (straight and not curly and rest_curly >= 2 and not rest_straight) or \
-        (curly and not straight and rest_straight >= 2 and not rest_curly)
+    if any(rest.bare[m.group(1)] > 0 for m in _COURTESY.finditer(paragraph)):
+        return True
+    return bool((own.straight and not own.curly and rest.curly >= 2 and not rest.straight) or
+                (own.curly and not own.straight and rest.straight >= 2 and not rest.curly))
 
 
 def reprint_blocks(parsed: _Parsed) -> list[tuple[int, int, "_Attribution", int]]:
@@ -793,8 +810,8 @@ def reprint_blocks(parsed: _Parsed) -> list[tuple[int, int, "_Attribution", int]
     last one (of at most :data:`REPRINT_MAX_PARAGRAPHS`) that carries :func:`reprint_evidence`;
     the run stops at a paragraph with a credit of its own or an introducing colon. A credit with
     no evidence after it is an ordinary attribution, not a reprint."""
-    text = parsed.text
     docs = parsed.docs
+    page = _Style.of(parsed.text)
     out = []
     k = 0
     while k < len(docs) - 1:
@@ -814,8 +831,11 @@ def reprint_blocks(parsed: _Parsed) -> list[tuple[int, int, "_Attribution", int]
         if not run:
             k += 1
             continue
-        rest = text[:run[0].start] + text[run[-1].end:]
-        last = max((i for i, row in enumerate(run) if reprint_evidence(row.text, rest)), default=None)
+        styles = [_Style.of(row.text) for row in run]
+        rest = page - functools.reduce(lambda a, b: _Style(a.curly + b.curly, a.straight + b.straight,
+                                                            a.bare + b.bare), styles)
+        last = max((i for i, (row, st) in enumerate(zip(run, styles)) if _evidence(row.text, st, rest)),
+                   default=None)
         if last is None:
             k += 1
             continue
