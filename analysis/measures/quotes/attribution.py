@@ -711,7 +711,10 @@ def _extract(text: str, nlp, resolver) -> tuple[pd.DataFrame, pd.DataFrame]:
             att = parsed.attribution(tok)
             if att is None or not att.speaker:
                 continue
-            content, credit = _writer_tail(_indirect_content(tok, att.speaker))
+            whole = _indirect_content(tok, att.speaker)
+            content, credit = _writer_tail(whole)
+            if content and len(content) < len(whole) and in_direct(_offset(parsed, whole[len(content)])):
+                content, credit = whole, None  # inside quotation marks the words are the speaker's own
             if not content or (id(att) in quoting and _offset(parsed, content[-1]) < off):
                 continue  # "Asked about it, she replied, “…”": the cue reports the quotation
             if credit is not None and not att.channel:
