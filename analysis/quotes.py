@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core.parse import Parse
+from analysis.core.parse import Parse, parse_of
 from analysis.core.speakers import SPEAKER_TYPES  # noqa: F401
 from analysis.engine import measure_corpus, text_tables
-from analysis.measures.quotes.measure import MEASURE, speaker_colours, speaker_key  # noqa: F401
+from analysis.measures.quotes import attribution
+from analysis.measures.quotes.measure import MEASURE, resolver, speaker_colours, speaker_key  # noqa: F401
 from analysis.measures.quotes.attribution import (  # noqa: F401  (the documented API)
-    ATTRIBUTION_CUES_FILE, CLOSE_DOUBLE, CLOSE_SINGLE, COLUMNS, DERIVED_MIN_SHARE, DERIVED_OBJECT_MIN_SHARE,
-    OPEN_DOUBLE, OPEN_SINGLE, REPORTING_VERBS_FILE, SCARE_COLUMNS, SCARE_MAX_WORDS, attribution_cues,
-    quotation_spans, reporting_verbs, speaker_ledger)
+    ATTRIBUTION_CUES_FILE, ATTRIBUTION_MIN_SHARE, SCOPES, CLOSE_DOUBLE, CLOSE_SINGLE, COLUMNS, DERIVED_MIN_SHARE, DERIVED_OBJECT_MIN_SHARE,
+    OPEN_DOUBLE, OPEN_SINGLE, REPORTING_VERBS_FILE, REPRINT_MAX_PARAGRAPHS, SCARE_COLUMNS, SCARE_MAX_WORDS,
+    attribution_cues, quotation_spans, reporting_verbs, reprint_evidence, speaker_ledger, typewriter_marks)
 
 
 def extract_quotes(text: str, nlp=None) -> pd.DataFrame:
@@ -31,6 +32,13 @@ def extract_quotes(text: str, nlp=None) -> pd.DataFrame:
     is an :class:`analysis.core.parse.Parse` of the text or a spaCy pipeline.
     """
     return text_tables(text, ["quotes"], nlp)["quotes"]
+
+
+def extract_attributions(text: str, nlp=None) -> pd.DataFrame:
+    """:func:`extract_quotes` in the ``"attribution"`` scope: PolNeAR's broader notion of a
+    report, which also takes in beliefs, intentions and evaluations ("wants to", "endorsed",
+    "the two discussed …"); the study's measure keeps to speech. For scoring against PolNeAR."""
+    return attribution.extract(text, parse_of(text, nlp), resolver(), scope="attribution")[0]
 
 
 def scare_quotes(text: str, nlp=None) -> pd.DataFrame:
@@ -54,5 +62,5 @@ def corpus_quotes(corpus: pd.DataFrame, segments: pd.DataFrame | None = None
     return tables["quotes"], tables["scare_quotes"], dict(zip(bodies["article_id"], bodies["body"]))
 
 
-__all__ = ["extract_quotes", "scare_quotes", "corpus_quotes", "speaker_ledger", "quotation_spans",
-           "reporting_verbs", "attribution_cues", "COLUMNS", "SCARE_COLUMNS", "SPEAKER_TYPES", "Parse"]
+__all__ = ["extract_quotes", "extract_attributions", "scare_quotes", "corpus_quotes", "speaker_ledger", "quotation_spans",
+           "reporting_verbs", "attribution_cues", "reprint_evidence", "typewriter_marks", "COLUMNS", "SCARE_COLUMNS", "SPEAKER_TYPES", "Parse"]

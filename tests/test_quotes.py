@@ -172,29 +172,136 @@ def test_ledger_counts(seed_corpus):
     assert (ledger["quotes"] == ledger["direct"] + ledger["indirect"]).all()
 
 
+def test_typewriter_quotation_marks():
+    t = "''We will not give up,'' the mayor said. ''The city will be rebuilt.''"
+    r = one(t)
+    assert r["text"].tolist() == ["We will not give up,", "The city will be rebuilt."]
+    assert set(r["speaker"]) == {"the mayor"} and r["attribution"].nunique() == 1
+
+
+def test_span_stops_at_according_to_and_dateline_attribution():
+    t = "The president said the talks had been useful, according to a statement released by his office."
+    r = one(t)
+    row = r[r["kind"] == "indirect"].iloc[0]
+    assert row.text == "the talks had been useful" and "statement" in row.channel
+
+
+def test_appositive_gloss_is_the_writers():
+    t = "Troops took control of Dalwa, one of the last towns held by rebels, the agency reported."
+    r = one(t)
+    assert r["text"].tolist() == ["Troops took control of Dalwa"] and r.iloc[0].speaker == "the agency"
+
+
+def test_two_speakers_words_are_two_quotations():
+    t = ("The ministry told Interfax the border was calm, while the governor said that patrols would "
+         "continue, Interfax reported, citing officials.")
+    r = one(t).set_index("speaker")
+    assert r.loc["The ministry", "text"] == "the border was calm"
+    assert r.loc["the governor", "text"] == "patrols would continue"
+    assert r.loc["Interfax", "text"].startswith("The ministry told Interfax")  # the outer report
+
+
+def test_purpose_clause_reports_nothing():
+    assert one("The minister flew to Paris to thank the president for his support.").empty
+
+
+def test_reprint_credited_in_the_paragraph_before_with_an_editorial_bracket():
+    t = ("Some say the talks failed. According to The Daily Gazette, many fear the worst.\n\n"
+         "But the new deal has clearly strengthened the coalition and given it room to move.\n\n"
+         "[The minister] and his aides have said that they will not resign.\n\n"
+         "The minister arrived in the capital on Monday.")
+    r = one(t)
+    block = r[(r["kind"] == "direct")]
+    assert len(block) == 1 and block.iloc[0].speaker == "The Daily Gazette"
+    assert block.iloc[0].text.startswith("But the new deal") and block.iloc[0].text.endswith("will not resign.")
+    nested = r[r["cue"] == "have said"].iloc[0]
+    assert nested.speaker == "[The minister] and his aides" and nested.channel == "The Daily Gazette"
+
+
+def test_a_credit_without_evidence_is_no_reprint():
+    t = ("According to The Daily Gazette, many fear the worst.\n\n"
+         "The new deal has strengthened the coalition.\n\nThe minister arrived on Monday.")
+    assert not (one(t)["kind"] == "direct").any()
+
+
+def test_house_style_marks_the_reprint():
+    t = ("Officials met on Monday and said “the meeting went well.” The talks will go on, the Daily Gazette "
+         "reported.\n\n"
+         "Sources insist the plan works.\n\n"
+         "\"It is the only way,\" says one analyst.")
+    assert q.extract_quotes(t).query("kind == 'direct' and speaker == 'the Daily Gazette'").shape[0] == 1
+    assert q.reprint_evidence('"It is the only way," says one analyst.', "said “the meeting went well.” and “more”")
+    assert not q.reprint_evidence("Sources insist the plan works.", "said “the meeting went well.”")
+
+
+def test_scorer_exact_and_voice():
+    text = "“Yes,” he said. It rained."
+    gold = [{"content": [(0, 6)], "speaker": [(7, 9)]}]
+    pred = [{"content": [(1, 5)], "speaker": [(7, 9)]}]
+    assert vq.exact_matches(text, gold, pred) == 1
+    assert vq.exact_matches(text, gold, [{"content": [(1, 3)], "speaker": []}]) == 0
+    assert vq.voice_tally(text, [(1, 5)], []) == (4, 5)
+
+
 # --- against human labels -------------------------------------------------------------
 
+#: Measured against the adjudicated seed gold (16 direct, 53 quotations in all): direct P = R = 1.0
+#: (the two reprinted blocks of 000 found from their evidence), all-quotation F1 0.96 (exact 0.92),
+#: speakers 0.98, speaker types 0.82, voice of body words 0.975. Issue 17's targets: direct P and R
+#: ≥ 0.95, speakers ≥ 0.90, voice ≥ 0.97.
+SEED_FLOORS = {("direct", "precision"): 0.95, ("direct", "recall"): 0.95, ("direct", "speaker_right"): 0.9,
+               ("all", "f1"): 0.94, ("all", "exact_f1"): 0.91, ("all", "speaker_right"): 0.95,
+               ("all", "speaker_type_right"): 0.78, ("all", "voice_accuracy"): 0.97}
+
+
 def test_seed_gold(seed_corpus):
-    # Against the adjudicated gold (annotators A and B, guideline v2): direct recall 14/16 = 0.875,
-    # the two misses being the block quotations reprinted without an introducing colon in 000
-    # (the New York Times and CSM passages). Issue 17's target is 0.95; this floor holds what is reached.
-    scores = vq.score_seeds(seed_corpus).set_index("quotes")
-    assert scores.loc["direct", "precision"] >= 0.95
-    assert scores.loc["direct", "recall"] >= 0.85
-    assert scores.loc["direct", "speaker_right"] >= 0.9
-    assert scores.loc["all", "f1"] >= 0.88
+    scores = vq.score_seeds(seed_corpus).set_index(["system", "quotes"])
+    for (kind, col), floor in SEED_FLOORS.items():
+        assert scores.loc[("extract_quotes", kind), col] >= floor, (kind, col)
+    for kind in ("direct", "all"):
+        assert scores.loc[("extract_quotes", kind), "f1"] > scores.loc[("baseline", kind), "f1"] + 0.1
+    assert scores.loc[("extract_quotes", "all"), "voice_accuracy"] > \
+        scores.loc[("baseline", "all"), "voice_accuracy"] + 0.1
 
 
-#: Measured on PolNeAR dev (84 articles): direct F1 0.90, all attributions F1 0.62, with the
-#: baseline far below on both; the thresholds hold what was reached.
-POLNEAR_DIRECT_F1 = 0.89
-POLNEAR_ALL_F1 = 0.60
+#: Measured on PolNeAR dev (84 articles, one annotator each; rules written on PolNeAR train only;
+#: outermost attributions, as PolNeAR is univocal): the study's scope (speech) direct F1 0.883, all
+#: attributions 0.649; PolNeAR's broader scope (extract_attributions) 0.893 and 0.706; speakers
+#: 0.88-0.90; voice of words 0.82-0.84. Issue 17's all-attribution target (0.70) is reached in
+#: PolNeAR's scope, the direct target (0.93) is not; the floors hold what is.
+POLNEAR_FLOORS = {("extract_quotes", "direct", "f1"): 0.88, ("extract_quotes", "all", "f1"): 0.645,
+                  ("extract_quotes", "direct", "speaker_right"): 0.87,
+                  ("extract_quotes", "all", "speaker_right"): 0.89,
+                  ("extract_quotes", "all", "voice_accuracy"): 0.82,
+                  ("extract_attributions", "direct", "f1"): 0.89, ("extract_attributions", "all", "f1"): 0.70,
+                  ("extract_attributions", "all", "voice_accuracy"): 0.835}
 
 
 @pytest.mark.shared_data
 def test_polnear_dev(shared_data):
     scores = vq.score_polnear(vq.polnear_dev(shared_data)).set_index(["system", "quotes"])
-    assert scores.loc[("extract_quotes", "direct"), "f1"] >= POLNEAR_DIRECT_F1
-    assert scores.loc[("extract_quotes", "all"), "f1"] >= POLNEAR_ALL_F1
+    for (system, kind, col), floor in POLNEAR_FLOORS.items():
+        assert scores.loc[(system, kind), col] >= floor, (system, kind, col)
     for kind in ("direct", "all"):
         assert scores.loc[("extract_quotes", kind), "f1"] > scores.loc[("baseline", kind), "f1"] + 0.1
+
+
+def test_scorer_groups_rows_into_outermost_attributions():
+    t = "“We will win,” Ana said. “Soon.” Bo says he thinks it will rain."
+    rows = q.extract_quotes(t)
+    direct = vq.attributions(rows, direct_only=True)
+    assert len(direct) == 1 and len(direct[0]["content"]) == 2  # one cue, two stretches of words
+    items = vq.outermost(vq.attributions(rows))
+    assert len(items) == 2  # "thinks it will rain" lies inside what Bo says
+
+
+def test_unknown_scope_is_an_error():
+    from analysis.measures.quotes import attribution
+    with pytest.raises(ValueError, match="scope"):
+        attribution.extract("He said it rained.", None, None, scope="everything")
+
+
+def test_attribution_scope_reads_more_than_speech():
+    t = "The two leaders discussed the future of the region."
+    assert q.extract_quotes(t).empty
+    assert len(q.extract_attributions(t)) == 1

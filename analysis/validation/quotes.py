@@ -2,17 +2,24 @@
 
 Matching (both sets): a predicted quotation matches a gold one when the
 characters they share cover at least half of the gold content; matching is
-one-to-one, greedy by overlap. A quotation interrupted by its attribution
-("…," she said. "…") is one attribution in PolNeAR (discontinuous content) and
-two rows in our output sharing an ``attribution`` id, so rows are grouped by
-attribution before matching. The speaker of a matched quotation is right when
-the predicted speaker span overlaps the gold source span — or, on the seeds,
-when the canonical actor agrees (a resolved pronoun counts).
+one-to-one, greedy by overlap. An *exact* match has the same :func:`extent`
+(first and last character, quotation marks and closing punctuation aside).
+A quotation interrupted by its attribution ("…," she said. "…") is one
+attribution in PolNeAR (discontinuous content) and two rows in our output
+sharing an ``attribution`` id, so on PolNeAR rows are grouped into
+attributions before matching (:func:`attributions`); the seed gold keeps such
+quotations as two rows, as our output does. The speaker of a matched quotation
+is right when the predicted speaker span overlaps the gold source span — or, on
+the seeds, when the canonical actor agrees (a resolved pronoun counts); its
+speaker type when it equals the gold type. Voice accuracy is the share of
+words (:mod:`analysis.core.words`) whose voice — quoted, inside some
+quotation's content, or the outlet's own — agrees with the gold's.
 
 PolNeAR (Newell, Margolin & Ruths 2018) annotates every attribution — source,
 cue, content — in political news. It has no direct/indirect flag; a gold
 attribution counts as *direct* when its content, stripped of trailing
-punctuation, opens and closes with a quotation mark. Dev articles with several
+punctuation, opens and closes with a quotation mark (``''`` counts as one).
+Dev articles with several
 annotators' files are scored on one file each (the first annotator id in sort
 order), so no article counts twice.
 """
@@ -21,12 +28,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import boilerplate as bp
 from analysis import quotes as q
+from analysis.core import words as core_words
+from analysis.measures.quotes.attribution import typewriter_marks
 from analysis.validation import PRF, devset_dir, read_gold
 
 NAME = "polnear"
@@ -62,48 +73,179 @@ def match(gold: list[dict], pred: list[dict], min_share: float = 0.5) -> list[tu
 
 def group_predictions(quotes: pd.DataFrame, kinds=("direct", "indirect"), merge: bool = True,
                       fragments: bool = False) -> list[dict]:
-    """Rows of :func:`analysis.quotes.extract_quotes` grouped into attributions.
+    """Rows of :func:`analysis.quotes.extract_quotes` as the items scored.
 
-    Direct rows sharing an attribution id merge (a quotation split by its
-    attribution). When both kinds are scored, a direct fragment lying inside an
-    indirect quotation of the same attribution is part of it, not a second one.
+    ``merge`` (PolNeAR): one item per attribution (:func:`attributions`); with
+    ``kinds=("direct",)`` only the attributions whose every row is a direct,
+    non-fragment quotation. Otherwise (the seed gold, which keeps a quotation split
+    by its attribution as two rows) one item per row of ``kinds`` (``fragments``:
+    direct fragments too); when both kinds are scored, a direct fragment lying
+    inside an indirect quotation is part of it, not a second one.
     """
+    if merge:
+        return attributions(quotes, direct_only=tuple(kinds) == ("direct",))
     sub = quotes[quotes["kind"].isin(kinds)]
     if not fragments and kinds == ("direct",) and "fragment" in sub:
         sub = sub[~sub["fragment"].astype(bool)]  # pure direct quotations only
-    groups: dict[tuple, dict] = {}
-    for r in sub.itertuples(index=False):
-        key = (r.kind, r.attribution) if (r.attribution and merge) else (r.kind, f"row{r.quote_id}")
-        g = groups.setdefault(key, {"kind": r.kind, "content": [], "speaker": [], "actor": r.actor})
-        g["content"].append((r.start, r.end))
-        if r.speaker_start >= 0:
-            g["speaker"].append((r.speaker_start, r.speaker_end))
-    out = list(groups.values())
+    out = [_item(r.kind, [r]) for r in sub.itertuples(index=False)]
     if fragments and kinds == ("direct",):
         return out
     # a direct fragment inside an indirect quotation is part of that (mixed) quotation:
     # it is neither a second attribution nor a pure direct one
-    indirect = [g for g in groups.values() if g["kind"] == "indirect"]
+    indirect = [g for g in out if g["kind"] == "indirect"]
     if not indirect and "indirect" not in kinds:
         indirect = [{"content": [(r.start, r.end)]} for r in quotes[quotes["kind"] == "indirect"].itertuples()]
     return [g for g in out if not (g["kind"] == "direct" and any(
         _overlap(g["content"], i["content"]) == _spans_len(g["content"]) for i in indirect))]
 
 
-def score(gold: list[dict], pred: list[dict]) -> dict:
-    pairs = match(gold, pred)
-    spk = [gi for gi, pi in pairs if gold[gi]["speaker"] and _speaker_right(gold[gi], pred[pi])]
-    with_src = [gi for gi, _ in pairs if gold[gi]["speaker"]]
-    r = PRF(len(pairs), len(pred) - len(pairs), len(gold) - len(pairs)).row()
-    r["speaker_right"] = round(len(spk) / len(with_src), 4) if with_src else float("nan")
-    r["n_matched_with_speaker"] = len(with_src)
-    return r
+def _item(kind: str, rows: list) -> dict:
+    r = rows[0]
+    return {"kind": kind, "content": core_words.merge_spans((x.start, x.end) for x in rows),
+            "speaker": core_words.merge_spans((x.speaker_start, x.speaker_end) for x in rows if x.speaker_start >= 0),
+            "actor": r.actor, "speaker_type": getattr(r, "speaker_type", None),
+            "cue": core_words.merge_spans((x.cue_start, x.cue_end) for x in rows if getattr(x, "cue_start", -1) >= 0)}
+
+
+def outermost(items: list[dict]) -> list[dict]:
+    """The attributions whose cue lies in no other attribution's content. PolNeAR is univocal
+    (each word belongs to at most one attribution), so "He says he expects her to win" is one
+    attribution there, with the nested "expects her to win" part of its content."""
+    return [i for i in items if not any(
+        j is not i and i["cue"] and _overlap(i["cue"], j["content"]) == _spans_len(i["cue"]) for j in items)]
+
+
+#: A quoted fragment with no reported clause around it of at least this many words is the whole
+#: content of its attribution ("thanked him for “stepping up and taking action”"); a shorter one is
+#: a quoted term inside the writer's sentence ("called the plan a “disaster”"). Chosen on PolNeAR train.
+WHOLE_FRAGMENT_WORDS = 12
+
+
+def attributions(quotes: pd.DataFrame, direct_only: bool = False) -> list[dict]:
+    """Quotation rows grouped into attributions, PolNeAR's unit: the rows sharing an
+    ``attribution`` id (one cue: a quotation split by its attribution, a quotation that
+    continues an attributed one, a direct fragment inside the reported clause) are one,
+    whose content is the union of theirs. An attribution is *direct* when every row of it
+    is a direct quotation, so that all its content lies inside quotation marks (a fragment
+    quoted as the whole report, "thanked him for “stepping up”", is direct; one inside a
+    reported clause is part of a mixed attribution); ``direct_only`` keeps just those."""
+    groups: dict[object, list] = {}
+    for r in quotes.itertuples(index=False):
+        groups.setdefault(r.attribution if r.attribution else f"row{r.quote_id}", []).append(r)
+    out = []
+    for rows in groups.values():
+        direct = all(x.kind == "direct" and (not bool(getattr(x, "fragment", False))
+                                             or len(str(x.text).split()) >= WHOLE_FRAGMENT_WORDS) for x in rows)
+        if direct or not direct_only:
+            out.append(_item("direct" if direct else "indirect", rows))
+    return out
+
+
+_EDGE_OPEN = " \t\n\"“”«»„‘’'"
+_EDGE_CLOSE = _EDGE_OPEN + ".,;:!?—–"
+
+
+def extent(text: str, spans: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """First and last character of a quotation's content, without the whitespace, quotation
+    marks and closing punctuation at its edges (so ``“Yes,”`` and ``Yes`` have one extent)."""
+    spans = list(spans)
+    s, e = min(a for a, _ in spans), max(b for _, b in spans)
+    while s < e and text[s] in _EDGE_OPEN:
+        s += 1
+    while e > s and text[e - 1] in _EDGE_CLOSE:
+        e -= 1
+    return s, e
+
+
+def exact_matches(text: str, gold: list[dict], pred: list[dict]) -> int:
+    """How many gold quotations a prediction reproduces exactly (same :func:`extent`), one to one."""
+    want: dict[tuple[int, int], int] = {}
+    for g in gold:
+        k = extent(text, g["content"])
+        want[k] = want.get(k, 0) + 1
+    hits = 0
+    for p in pred:
+        k = extent(text, p["content"])
+        if want.get(k, 0) > 0:
+            want[k] -= 1
+            hits += 1
+    return hits
+
+
+@dataclass
+class Tally:
+    """Counts behind one row of the scores (summed over articles, then turned into rates)."""
+    n_gold: int = 0
+    n_pred: int = 0
+    overlap: int = 0        # one-to-one matches by overlap (≥ half the gold content)
+    exact: int = 0          # one-to-one matches by extent
+    with_speaker: int = 0   # overlap matches whose gold names a speaker
+    speaker: int = 0        # … of them with the right speaker
+    typed: int = 0          # overlap matches whose gold and prediction both carry a speaker type
+    speaker_type: int = 0   # … of them with the right type
+
+    def add(self, text: str, gold: list[dict], pred: list[dict]) -> None:
+        pairs = match(gold, pred)
+        self.n_gold += len(gold)
+        self.n_pred += len(pred)
+        self.overlap += len(pairs)
+        self.exact += exact_matches(text, gold, pred)
+        for gi, pi in pairs:
+            g, p = gold[gi], pred[pi]
+            if g["speaker"]:
+                self.with_speaker += 1
+                self.speaker += _speaker_right(g, p)
+            if g.get("speaker_type") and p.get("speaker_type") is not None:
+                self.typed += 1
+                self.speaker_type += g["speaker_type"] == p["speaker_type"]
+
+    def row(self, **extra) -> dict:
+        prf = PRF(self.overlap, self.n_pred - self.overlap, self.n_gold - self.overlap)
+        ex = PRF(self.exact, self.n_pred - self.exact, self.n_gold - self.exact)
+        return {**prf.row(**extra), "exact_precision": round(ex.precision, 4),
+                "exact_recall": round(ex.recall, 4), "exact_f1": round(ex.f1, 4),
+                "speaker_right": _rate(self.speaker, self.with_speaker), "n_with_speaker": self.with_speaker,
+                "speaker_type_right": _rate(self.speaker_type, self.typed), "n_typed": self.typed}
+
+
+def _rate(k: int, n: int) -> float:
+    return round(k / n, 4) if n else float("nan")
+
+
+def voice_tally(text: str, gold_spans, pred_spans) -> tuple[int, int]:
+    """``(words in the right voice, words)`` of ``text``: a word is in a quoted voice when its first
+    character lies inside a quotation's content (:mod:`analysis.core.words`), else in the outlet's own."""
+    starts = core_words.word_starts(text)
+    return int((_covered(starts, gold_spans) == _covered(starts, pred_spans)).sum()), len(starts)
+
+
+def _covered(starts: np.ndarray, spans) -> np.ndarray:
+    out = np.zeros(len(starts), dtype=bool)
+    for s, e in spans:
+        out |= (starts >= s) & (starts < e)
+    return out
+
+
+def score(gold: list[dict], pred: list[dict], text: str = "") -> dict:
+    """Scores of one article's predictions (see :class:`Tally`)."""
+    t = Tally()
+    t.add(text, gold, pred)
+    return t.row()
 
 
 def _speaker_right(g: dict, p: dict) -> bool:
     if p["speaker"] and _overlap(g["speaker"], p["speaker"]) > 0:
         return True
     return bool(g.get("actor")) and g.get("actor") == p.get("actor")
+
+
+def _systems(polnear: bool = False) -> dict:
+    """The systems scored side by side: the extractor, and a regex over quotation marks; on
+    PolNeAR also the extractor in PolNeAR's own, broader scope of attribution."""
+    out = {"extract_quotes": q.extract_quotes}
+    if polnear:
+        out["extract_attributions"] = q.extract_attributions
+    return {**out, "baseline": baseline_quotes}
 
 
 # --------------------------------------------------------------------------------------
@@ -115,10 +257,12 @@ def seed_gold(kind: str | None = None) -> pd.DataFrame:
     return gold if kind is None else gold[gold["kind"] == kind]
 
 
-def seed_predictions(corpus: pd.DataFrame) -> pd.DataFrame:
+def seed_predictions(corpus: pd.DataFrame, system=None) -> pd.DataFrame:
+    """Quotations of every seed body by ``system`` (a text -> table function; the extractor by default)."""
+    system = system or q.extract_quotes
     parts = []
     for row in corpus.itertuples(index=False):
-        qt = q.extract_quotes(bp.body_text(row.text))
+        qt = system(bp.body_text(row.text))
         qt.insert(0, "article_id", row.article_id)
         parts.append(qt)
     return pd.concat(parts, ignore_index=True)
@@ -127,40 +271,47 @@ def seed_predictions(corpus: pd.DataFrame) -> pd.DataFrame:
 def _gold_items(gold: pd.DataFrame) -> list[dict]:
     return [{"content": [(r.start, r.end)],
              "speaker": [(r.speaker_start, r.speaker_end)] if str(r.speaker_start) not in ("", "-1") else [],
-             "actor": r.actor, "kind": r.kind, "id": r.quote_id}
+             "actor": r.actor, "kind": r.kind, "id": r.quote_id, "speaker_type": r.speaker_type}
             for r in gold.itertuples(index=False)]
 
 
 def score_seeds(corpus: pd.DataFrame, predictions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Direct and all quotations on the seed gold, pooled over the five articles."""
-    pred = seed_predictions(corpus) if predictions is None else predictions
+    """The extractor and the baseline on the seed gold, pooled over the articles.
+
+    One row per system and ``quotes`` (direct; all): overlap precision/recall/F1
+    (``precision``, ``recall``, ``f1``: a prediction covering at least half of a gold
+    quotation, one to one), the same by exact extent (``exact_*``), ``speaker_right``
+    (share of matched quotations with the right speaker), ``speaker_type_right``
+    (… with the gold speaker type; NaN for a system that does not type speakers) and,
+    on the ``all`` rows, ``voice_accuracy``: the share of body words put in the right
+    voice, own or quoted (guideline v2 §6). ``predictions`` replaces the extractor's
+    output (rows with ``article_id``).
+    """
     gold = seed_gold()
     gold = gold.assign(speaker_start=pd.to_numeric(gold["speaker_start"], errors="coerce").fillna(-1).astype(int),
                        speaker_end=pd.to_numeric(gold["speaker_end"], errors="coerce").fillna(-1).astype(int))
+    bodies = {r.article_id: bp.body_text(r.text) for r in corpus.itertuples(index=False)}
     rows = []
-    for label, kinds in (("direct", ("direct",)), ("all", ("direct", "indirect"))):
-        tot = {"tp": 0, "fp": 0, "fn": 0, "spk": 0, "n_spk": 0}
-        for aid in corpus["article_id"]:
-            g = gold[(gold["article_id"] == aid) & gold["kind"].isin(kinds)]
-            g_items = _gold_direct_merged(g) if label == "direct" else _gold_all(g)
-            # the seed gold keeps a quotation split by its attribution as two rows, so do we
-            # and its direct rows include fragments inside reported speech
-            p_items = group_predictions(pred[pred["article_id"] == aid], kinds, merge=False, fragments=True)
-            s = score(g_items, p_items)
-            tot["tp"] += s["n_gold"] * s["recall"]
-            tot["fp"] += s["n_pred"] - s["n_gold"] * s["recall"]
-            tot["fn"] += s["n_gold"] * (1 - s["recall"])
-            tot["spk"] += (s["speaker_right"] * s["n_matched_with_speaker"]) if s["n_matched_with_speaker"] else 0
-            tot["n_spk"] += s["n_matched_with_speaker"]
-        prf = PRF(round(tot["tp"]), round(tot["fp"]), round(tot["fn"]))
-        row = prf.row(system="extract_quotes", quotes=label)
-        row["speaker_right"] = round(tot["spk"] / tot["n_spk"], 4) if tot["n_spk"] else float("nan")
-        rows.append(row)
+    for name, fn in _systems().items():
+        pred = predictions if (predictions is not None and name == "extract_quotes") else \
+            seed_predictions(corpus, fn)
+        for label, kinds in (("direct", ("direct",)), ("all", ("direct", "indirect"))):
+            tally, right, words = Tally(), 0, 0
+            for aid in corpus["article_id"]:
+                g = gold[(gold["article_id"] == aid) & gold["kind"].isin(kinds)]
+                g_items = _gold_items(g) if label == "direct" else _gold_all(g)
+                # the seed gold keeps a quotation split by its attribution as two rows, so do we
+                # and its direct rows include fragments inside reported speech
+                p_items = group_predictions(pred[pred["article_id"] == aid], kinds, merge=False, fragments=True)
+                tally.add(bodies[aid], g_items, p_items)
+                if label == "all":
+                    r, n = voice_tally(bodies[aid], [c for i in _gold_items(g) for c in i["content"]],
+                                       [c for i in p_items for c in i["content"]])
+                    right, words = right + r, words + n
+            row = tally.row(system=name, quotes=label)
+            row["voice_accuracy"] = _rate(right, words) if label == "all" else float("nan")
+            rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _gold_direct_merged(g: pd.DataFrame) -> list[dict]:
-    return _gold_items(g)
 
 
 def _gold_all(g: pd.DataFrame) -> list[dict]:
@@ -209,7 +360,7 @@ def read_ann(path: Path, text: str) -> list[dict]:
         content = spans[rel["Content"]][1]
         source = spans[rel["Source"]][1] if "Source" in rel and rel["Source"] in spans else []
         cue = spans[rel["Cue"]][1] if "Cue" in rel and rel["Cue"] in spans else []
-        ctext = " ".join(text[s:e] for s, e in content).strip().rstrip(".,;:!?—– ")
+        ctext = typewriter_marks(" ".join(text[s:e] for s, e in content)).strip().rstrip(".,;:!?—– ")
         direct = len(ctext) > 1 and ctext[0] in _QUOTE_CHARS and ctext[-1] in _QUOTE_CHARS
         out.append({"content": content, "speaker": source, "cue": cue, "direct": direct, "actor": ""})
     return out
@@ -242,6 +393,7 @@ def baseline_quotes(text: str) -> pd.DataFrame:
     said/says/told/according to is an indirect one; the speaker is the capitalised name
     nearest the cue."""
     rows = []
+    text = typewriter_marks(text)  # the same marks the extractor reads, offsets unchanged
     for i, m in enumerate(_BASE_QUOTE.finditer(text)):
         rows.append({"quote_id": f"b{i}", "kind": "direct", "start": m.start(1), "end": m.end(1),
                      "attribution": 0, "actor": "", "speaker_start": -1, "speaker_end": -1})
@@ -261,25 +413,27 @@ def baseline_quotes(text: str) -> pd.DataFrame:
 
 
 def score_polnear(articles: list[dict]) -> pd.DataFrame:
-    """Direct and all attributions, for extract_quotes and the baseline, in the same run."""
+    """Direct and all attributions, for extract_quotes, extract_attributions (PolNeAR's scope)
+    and the baseline, in the same run.
+
+    Columns as :func:`score_seeds` (PolNeAR has no speaker types, so
+    ``speaker_type_right`` is NaN); ``voice_accuracy`` counts every word of the
+    article, quoted when it lies in the content of any gold attribution.
+    """
     rows = []
-    systems = {"extract_quotes": lambda t: q.extract_quotes(t), "baseline": baseline_quotes}
-    for sys_name, fn in systems.items():
+    for sys_name, fn in _systems(polnear=True).items():
         preds = [fn(a["text"]) for a in articles]
         for label, kinds in (("direct", ("direct",)), ("all", ("direct", "indirect"))):
-            tp = fp = fn_ = spk = n_spk = 0
+            tally, right, words = Tally(), 0, 0
             for art, pred in zip(articles, preds):
                 gold = [g for g in art["attributions"] if label == "all" or g["direct"]]
-                p_items = group_predictions(pred, kinds)
-                pairs = match(gold, p_items)
-                tp += len(pairs)
-                fp += len(p_items) - len(pairs)
-                fn_ += len(gold) - len(pairs)
-                for gi, pi in pairs:
-                    if gold[gi]["speaker"]:
-                        n_spk += 1
-                        spk += _overlap(gold[gi]["speaker"], p_items[pi]["speaker"]) > 0
-            row = PRF(tp, fp, fn_).row(system=sys_name, quotes=label, articles=len(articles))
-            row["speaker_right"] = round(spk / n_spk, 4) if n_spk else float("nan")
+                p_items = outermost(group_predictions(pred, kinds))
+                tally.add(art["text"], gold, [{**p, "actor": ""} for p in p_items])
+                if label == "all":
+                    r, n = voice_tally(art["text"], [c for g in gold for c in g["content"]],
+                                       [c for p in p_items for c in p["content"]])
+                    right, words = right + r, words + n
+            row = tally.row(system=sys_name, quotes=label, articles=len(articles))
+            row["voice_accuracy"] = _rate(right, words) if label == "all" else float("nan")
             rows.append(row)
     return pd.DataFrame(rows)

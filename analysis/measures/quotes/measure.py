@@ -30,6 +30,11 @@ SCARE = Table((("start", "int"), ("end", "int"), ("text", "str"), ("inside_quote
 _RESOLVER = SpeakerResolver()
 
 
+def resolver() -> SpeakerResolver:
+    """The process's speaker resolver (shared, so its cache of registry answers is too)."""
+    return _RESOLVER
+
+
 def _scare_typed(scare: pd.DataFrame) -> pd.DataFrame:
     if not len(scare):
         return scare
