@@ -6,6 +6,8 @@ measure            tables                                 module
 ``lines``          ``lines`` (one row per non-blank line)  :mod:`analysis.measures.boilerplate`
 ``quotes``         ``quotes``, ``scare_quotes``            :mod:`analysis.measures.quotes.measure`
 ``mentions``       ``mentions``                            :mod:`analysis.measures.actors`
+``label_voice``    ``label_voice`` (own / reported /       :mod:`analysis.measures.label_voice`
+                   distanced, per mention)
 ``sentences``      ``sentences`` (with uncertainty)        :mod:`analysis.measures.uncertainty`
 ``hedges``         ``hedges``, ``hedge_rates``             :mod:`analysis.measures.hedges`
 ``readability``    ``readability`` (one row per article)   :mod:`analysis.measures.readability_measure`
@@ -23,6 +25,7 @@ contract test (``tests/test_measure_contract.py``) covers it at once.
 from analysis.measures import lines  # noqa: F401  (order = run order)
 from analysis.measures.quotes import measure as quotes_measure  # noqa: F401
 from analysis.measures.actors import measure as actors_measure  # noqa: F401
+from analysis.measures import label_voice  # noqa: F401
 from analysis.measures import (  # noqa: F401
     uncertainty,
     hedges,
