@@ -11,6 +11,8 @@ measure            tables                                 module
 ``sentences``      ``sentences`` (with uncertainty)        :mod:`analysis.measures.uncertainty`
 ``hedges``         ``hedges``, ``hedge_rates``             :mod:`analysis.measures.hedges`
 ``readability``    ``readability`` (one row per article)   :mod:`analysis.measures.readability_measure`
+``wire``           ``wire_credits``, ``wire_passages``,     :mod:`analysis.measures.wire.measure`
+                   ``wire_share`` (a corpus pass: MinHash)
 ``voice``          ``voice`` (words by voice per sentence) :mod:`analysis.measures.voice`
 ``sentiment``      ``sentiment`` (optional: needs a model) :mod:`analysis.measures.sentiment_measure`
 =================  =====================================  =========================================
@@ -26,6 +28,7 @@ from analysis.measures import lines  # noqa: F401  (order = run order)
 from analysis.measures.quotes import measure as quotes_measure  # noqa: F401
 from analysis.measures.actors import measure as actors_measure  # noqa: F401
 from analysis.measures import label_voice  # noqa: F401
+from analysis.measures.wire import measure as wire_measure  # noqa: F401
 from analysis.measures import (  # noqa: F401
     uncertainty,
     hedges,
