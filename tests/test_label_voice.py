@@ -89,3 +89,12 @@ def test_basil_quote_floor(shared_data):
     # measured: 0.805 (quotation-mark baseline 0.814, never quoted 0.0), n = 360 spans, 75 quoted
     assert s["label_voice"] >= 0.78
     assert s["label_voice"] > s["never quoted"]
+
+
+def test_capitals_that_say_nothing():
+    assert lv.is_designation("Rebels", case_free="first")
+    assert not lv.is_designation("President Putin", case_free="first")
+    assert lv.is_designation("Emboldened Syrian President", case_free="all")
+    assert not lv.is_designation("Rebels") and not lv.is_designation("King Salman bin Abdulaziz")
+    assert lv.headline_case("Rebels Might Have Lost Aleppo, Officials Say")
+    assert not lv.headline_case("Rebels might have lost Aleppo, officials say")

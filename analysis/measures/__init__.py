@@ -10,6 +10,8 @@ measure            tables                                 module
                    distanced, per mention)
 ``sentences``      ``sentences`` (with uncertainty)        :mod:`analysis.measures.uncertainty`
 ``hedges``         ``hedges``, ``hedge_rates``             :mod:`analysis.measures.hedges`
+``parts``          ``parts`` (headline / standfirst /       :mod:`analysis.measures.lead`
+                   lead / rest, per article)
 ``readability``    ``readability`` (one row per article)   :mod:`analysis.measures.readability_measure`
 ``wire``           ``wire_credits``, ``wire_passages``,     :mod:`analysis.measures.wire.measure`
                    ``wire_share`` (a corpus pass: MinHash)
@@ -32,6 +34,7 @@ from analysis.measures.wire import measure as wire_measure  # noqa: F401
 from analysis.measures import (  # noqa: F401
     uncertainty,
     hedges,
+    lead,
     readability_measure,
     voice,
     sentiment_measure,

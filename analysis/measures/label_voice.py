@@ -30,6 +30,9 @@ A span is first trimmed of the quotation marks and punctuation at its edges
 word wholly in lower case other than a determiner, preposition, conjunction or
 possessive: *terrorists*, *the regime*, *key ally Putin*) rather than by a name
 or metonym (*Assad*, *the Kremlin*): the labels whose adoption is the question.
+In a headline-case line or at a sentence's start, where capitals say nothing, a
+capitalised word the actor registry writes in lower case counts too
+(*Rebels Might Have Lost Aleppo*).
 How to read the outlet table (:func:`adoption_table`): the share of an actor's
 designations, per label, in each voice — *terrorists* at 1.0 own means the
 outlet uses the word itself every time.
@@ -55,8 +58,10 @@ from analysis.measures.quotes.attribution import reporting_verbs
 
 MARKERS_FILE = "distancing_markers.csv"
 VOICES = ("own", "reported", "distanced")
-#: Words that do not make a mention a designation (guideline §1).
-FUNCTION_WORDS = frozenset(("the", "a", "an", "of", "and", "'s", "’s"))
+#: Words that do not make a mention a designation (guideline §1), and the lower-case particles of
+#: names (*bin*, *al*, *van*), which are no common nouns either.
+FUNCTION_WORDS = frozenset(("the", "a", "an", "of", "and", "'s", "’s",
+                            "bin", "ibn", "al", "el", "de", "da", "van", "von", "der", "du", "la", "le"))
 QUOTE_MARKS = "\"“”'‘’«»„"
 #: How far before (or after) a mention a distancing marker may stand, in characters.
 MARKER_WINDOW = 60
@@ -102,15 +107,51 @@ def saying_verbs() -> frozenset[str]:
     return frozenset(rv.loc[rv["stance"] == "neutral", "lemma"]) | {"according to"}
 
 
-def is_designation(surface: str) -> bool:
-    """Whether a mention names its actor by a common noun (guideline §1)."""
-    for w in str(surface).split():
-        w = w.strip(QUOTE_MARKS + ",.;:()[]")
-        if w.lower() in FUNCTION_WORDS or not re.search(r"[^\W\d_]", w):
-            continue
-        if w == w.lower():
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Words written in lower case in the actor registry's aliases (*rebels*, *regime*, *president*):
+    a capitalised one is still a common noun where case says nothing (headline case, a sentence's start)."""
+    from analysis.measures.actors.mentions import registry
+
+    return frozenset(w for a in registry()["alias"] for w in str(a).split()
+                     if w == w.lower() and re.search(r"[^\W\d_]", w))
+
+
+def is_designation(surface: str, case_free: str = "") -> bool:
+    """Whether a mention names its actor by a common noun (guideline §1).
+
+    ``case_free`` says where capitals say nothing: ``"all"`` (a line in headline
+    case), ``"first"`` (the mention opens a sentence: its first word); there a
+    capitalised word counts when the registry writes it in lower case
+    (:func:`common_words`).
+    """
+    ws = [w.strip(QUOTE_MARKS + ",.;:()[]") for w in str(surface).split()]
+    ws = [w for w in ws if w.lower() not in FUNCTION_WORDS and re.search(r"[^\W\d_]", w)]
+    # at a sentence's start only a bare common noun phrase: "Rebels", not "President Putin"
+    first_free = case_free == "first" and all(w == w.lower() for w in ws[1:])
+    for k, w in enumerate(ws):
+        free = case_free == "all" or (first_free and k == 0)
+        if w == w.lower() or (free and w.lower() in common_words()):
             return True
     return False
+
+
+def headline_case(line: str) -> bool:
+    """Whether a line is in headline case: at least 3 words of 4+ letters, 80% of them capitalised."""
+    long_words = [w for w in re.findall(r"[^\W\d_]{4,}", line)]
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+
+
+def _case_free(text: str, mentions: pd.DataFrame) -> list[str]:
+    out = []
+    first = mentions["sentence_start"] if "sentence_start" in mentions.columns else pd.Series([-1] * len(mentions))
+    for s, ss in zip(mentions["start"].astype(int).tolist(), first.tolist()):
+        ls = text.rfind("\n", 0, s) + 1
+        le = text.find("\n", s)
+        line = text[ls:le if le >= 0 else len(text)]
+        at_start = pd.notna(ss) and int(ss) == s or not text[ls:s].strip()
+        out.append("all" if headline_case(line) else "first" if at_start else "")
+    return out
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -245,7 +286,9 @@ def label_voice(text: str, mentions: pd.DataFrame, quotes: pd.DataFrame, scare: 
         return LABEL_VOICE.empty()
     voice = classify(text, mentions, quotes, scare)
     out = mentions[["actor", "actor_type", "surface", "label", "start", "end"]].reset_index(drop=True)
-    out = out.assign(designation=np.array([is_designation(s) for s in out["surface"]], dtype=bool))
+    free = _case_free(text, mentions)
+    out = out.assign(designation=np.array([is_designation(s, f) for s, f in zip(out["surface"], free)],
+                                           dtype=bool))
     out = pd.concat([out, voice], axis=1)
     return out.astype({"start": "int64", "end": "int64", "cue_start": "int64", "cue_end": "int64"})
 
