@@ -162,7 +162,7 @@ def marks(tables) -> list[Mark]:
                      attrs={"data-agency": r.agency})
                 for i, r in enumerate(tables["wire_credits"].itertuples(index=False), 1)]
     if "wire_passages" in tables:
-        out += [Mark(int(r.start), int(r.end), "wire", "passage", f"wp{i}", ("vw-passage",),
+        out += [Mark(int(r.start), int(r.end), "shared_passages", "passage", f"wp{i}", ("vw-passage",),
                      tooltip(shared_with=r.other_outlet, words=r.words, own_words=r.own_words,
                              other_agencies=r.other_agencies))
                 for i, r in enumerate(tables["wire_passages"].itertuples(index=False), 1)]
