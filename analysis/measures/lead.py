@@ -70,6 +70,17 @@ def which_part(spans: dict[str, list[tuple[int, int]]], offsets) -> list[str]:
     return out
 
 
+def part_of_rows(parts: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """The part (of a corpus ``parts`` table) each row of ``table`` (``article_id``, ``start``) starts in;
+    ``""`` outside every part (e.g. a caption)."""
+    spans = {aid: {p: [(int(s), int(e))] for p, s, e, ok in zip(g["part"], g["start"], g["end"], g["present"]) if ok}
+             for aid, g in parts.groupby("article_id")}
+    out = []
+    for aid, start in zip(table["article_id"].tolist(), table["start"].tolist()):
+        out.append(which_part(spans.get(aid, {}), [start])[0] if spans.get(aid) else "")
+    return out
+
+
 def part_table(text: str, body: str, lines, parse, mentions, labels, hedges, quotes) -> pd.DataFrame:
     """The ``parts`` table of one article (see the module docstring)."""
     spans = part_spans(lines, body)
