@@ -151,3 +151,22 @@ def test_basil_shared_passages_are_within_an_event(shared_data):
     exact = reuse.exact_pairs(c["text"].tolist(), c["outlet"].tolist())
     assert len(pairs) >= 80 and same / len(pairs) >= 0.97
     assert pairs <= exact and len(pairs & exact) / len(exact) >= 0.97
+
+
+def test_credits_and_shingles_are_linear_on_adversarial_and_huge_text():
+    import time
+
+    from test_robustness_scale import ADVERSARIAL
+
+    for name, text in ADVERSARIAL.items():
+        t = time.process_time()
+        find_credits(text)
+        reuse.band_keys(reuse.shingles(reuse.words(text)[2]))
+        assert time.process_time() - t < 10, name
+    unit = "Officials said the talks in Moscow (AP) — were useful and analysts may disagree. "
+    text = unit * (2_000_000 // len(unit))
+    t = time.process_time()
+    found = find_credits(text)
+    keys = reuse.band_keys(reuse.shingles(reuse.words(text)[2]))
+    assert len(found) == text.count("(AP) —") and len(keys) > 0
+    assert time.process_time() - t < 120

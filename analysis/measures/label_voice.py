@@ -65,6 +65,8 @@ FUNCTION_WORDS = frozenset(("the", "a", "an", "of", "and", "'s", "’s",
 QUOTE_MARKS = "\"“”'‘’«»„"
 #: How far before (or after) a mention a distancing marker may stand, in characters.
 MARKER_WINDOW = 60
+#: A line longer than this is no headline (its case is not read).
+HEADLINE_CHARS = 300
 #: What :func:`classify`'s ``rule`` column can say, in the order the rules are tried.
 RULES = ("direct quotation", "partial quotation", "scare quotes", "quotation marks", "distancing marker",
          "indirect quotation", "own prose")
@@ -146,19 +148,24 @@ def _case_free(text: str, mentions: pd.DataFrame) -> list[str]:
     out = []
     first = mentions["sentence_start"] if "sentence_start" in mentions.columns else pd.Series([-1] * len(mentions))
     for s, ss in zip(mentions["start"].astype(int).tolist(), first.tolist()):
-        ls = text.rfind("\n", 0, s) + 1
-        le = text.find("\n", s)
-        line = text[ls:le if le >= 0 else len(text)]
-        at_start = pd.notna(ss) and int(ss) == s or not text[ls:s].strip()
+        # a headline is short: only a line of at most HEADLINE_CHARS is read for its case
+        lo, hi = max(0, s - HEADLINE_CHARS), min(len(text), s + HEADLINE_CHARS)
+        ls, le = text.rfind("\n", lo, s), text.find("\n", s, hi)
+        short = (ls >= 0 or lo == 0) and (le >= 0 or hi == len(text))
+        line = text[ls + 1:le if le >= 0 else hi] if short else ""
+        at_start = pd.notna(ss) and int(ss) == s or (short and not text[ls + 1:s].strip())
         out.append("all" if headline_case(line) else "first" if at_start else "")
     return out
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The line around a mention, cut at sentence ends: markers never reach across a sentence."""
-    ls = text.rfind("\n", 0, start) + 1
-    le = text.find("\n", end)
-    le = len(text) if le < 0 else le
+    """The line around a mention, cut at sentence ends: markers never reach across a sentence.
+
+    Only :data:`MARKER_WINDOW` characters either side are read (a huge paragraph costs no more)."""
+    lo, hi = max(0, start - MARKER_WINDOW - 2), min(len(text), end + MARKER_WINDOW + 2)
+    ls = text.rfind("\n", lo, start) + 1 or lo
+    le = text.find("\n", end, hi)
+    le = hi if le < 0 else le
     cut = max((m.end() for m in re.finditer(r"[.!?][\"”’']?\s", text[ls:start])), default=0)
     after = re.search(r"[.!?][\"”’']?(?:\s|$)", text[end:le])
     return ls + cut, end + after.start() if after else le
@@ -218,7 +225,8 @@ def classify(text: str, spans: pd.DataFrame, quotes: pd.DataFrame, scare: pd.Dat
 
     from analysis.measures.quotes.attribution import SCARE_MAX_WORDS, quotation_spans
 
-    marked = [(sp.start, sp.end) for sp in quotation_spans(text)] if len(spans) else []
+    marked = sorted((sp.start, sp.end) for sp in quotation_spans(text)) if len(spans) else []
+    marked_starts = [s for s, _ in marked]
     for start0, end0 in zip(spans["start"].astype(int).tolist(), spans["end"].astype(int).tolist()):
         none = {"cue": "", "cue_start": -1, "cue_end": -1, "quote_speaker": ""}
         start, end = _trimmed(text, start0, end0)
@@ -242,7 +250,8 @@ def classify(text: str, spans: pd.DataFrame, quotes: pd.DataFrame, scare: pd.Dat
                 rows.append({"voice": "distanced", "rule": "scare quotes", "cue": text[s0:e0],
                              "cue_start": s0, "cue_end": e0, "quote_speaker": ""})
             continue
-        inside = next(((s, e) for s, e in marked if s <= start and end <= e), None)
+        k = bisect.bisect_right(marked_starts, start) - 1       # quotations do not nest: the last one opening
+        inside = marked[k] if k >= 0 and end <= marked[k][1] else None   # before the span is the only candidate
         if inside is not None and len(text[inside[0]:inside[1]].split()) > SCARE_MAX_WORDS:
             rows.append({"voice": "reported", "rule": "quotation marks", "cue": text[inside[0] - 1:inside[0]],
                          "cue_start": inside[0] - 1, "cue_end": inside[0], "quote_speaker": ""})

@@ -55,7 +55,8 @@ MIN_WORDS = 15
 GAP = SHINGLE + 1
 #: At most this many candidate articles (most band hits first) are checked for each article.
 MAX_CANDIDATES = 20
-_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+#: Windows hashed at once (bounds the permutation matrix to about 1.3 MB).
+_BLOCK = 512
 _SEEDS = np.random.default_rng(20151020).integers(1, 2**63 - 1, size=PERMUTATIONS, dtype=np.int64).astype(np.uint64)
 _MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 _POLY = np.uint64(0x100000001B3)
@@ -108,8 +109,13 @@ def band_keys(sh: np.ndarray) -> np.ndarray:
     wins = windows(len(sh))
     if not wins:
         return np.zeros(0, dtype=np.uint64)
-    perm = _mix(sh[:, None] ^ _SEEDS[None, :])                         # shingles × permutations
-    sig = np.stack([perm[a:b].min(axis=0) for a, b in wins])           # windows × permutations
+    sig = np.empty((len(wins), PERMUTATIONS), dtype=np.uint64)          # windows × permutations
+    for k0 in range(0, len(wins), _BLOCK):                              # bounded memory on a huge text
+        block = wins[k0:k0 + _BLOCK]
+        lo, hi = block[0][0], block[-1][1]
+        perm = _mix(sh[lo:hi, None] ^ _SEEDS[None, :])                  # shingles × permutations
+        for k, (a, b) in enumerate(block):
+            sig[k0 + k] = perm[a - lo:b - lo].min(axis=0)
     keys = np.zeros((len(wins), BANDS), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for r in range(ROWS):
