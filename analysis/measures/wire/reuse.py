@@ -22,13 +22,16 @@ corpus of any size in two steps:
 2. **Exact check of the candidates**: the shingles the article shares with a
    candidate are marked; runs of marked shingles, joined across gaps of up to
    :data:`GAP` shingles (one word changed or inserted breaks :data:`SHINGLE` shingles), that
-   cover at least :data:`MIN_WORDS` words are the shared passages. A common
+   cover at least :data:`MIN_WORDS` words, half of them shared, with :data:`CORE` consecutive shared
+   shingles somewhere, are the shared passages. A common
    phrase (*Syrian President Bashar al-Assad*, *since the civil war began in
    2011*) is shorter than that and never a passage.
 
-Memory: one pass over the corpus keeps each article's shingle hashes (8 bytes
-a word) and 16 bytes per band key — about 64 MB for 10,000 articles of 800
-words. :class:`SharedPassages` is the engine's scanner (``add``, ``freeze``,
+Memory and time: one pass over the corpus keeps each article's shingle hashes
+and word offsets (16 bytes a word) and its band keys (8 bytes each, 16 per
+window); ``benchmarks/shared_passages.py`` measures about 40 KB per 600-word
+article at peak (167 MB for 4,000 articles) and 10 CPU seconds per 1,000
+articles, growing linearly. :class:`SharedPassages` is the engine's scanner (``add``, ``freeze``,
 ``of``); :func:`shared_passages` runs it over a list of texts.
 """
 
@@ -50,6 +53,8 @@ BANDS = 16
 ROWS = PERMUTATIONS // BANDS
 #: A shared run of fewer words than this is a common phrase, not a passage.
 MIN_WORDS = 15
+#: A passage holds at least this many consecutive shared shingles (``CORE + SHINGLE - 1`` words alike).
+CORE = 6
 #: Runs of shared shingles this many shingles apart (or closer) are one passage: a word changed or
 #: inserted breaks :data:`SHINGLE` shingles on the side that has it (a gap of ``SHINGLE + 1``).
 GAP = SHINGLE + 1
@@ -124,19 +129,32 @@ def band_keys(sh: np.ndarray) -> np.ndarray:
     return np.unique(keys.ravel())
 
 
-def runs(shared: np.ndarray, k: int = SHINGLE, gap: int = GAP, min_words: int = MIN_WORDS) -> list[tuple[int, int]]:
+def runs(shared: np.ndarray, k: int = SHINGLE, gap: int = GAP, min_words: int = MIN_WORDS,
+         core: int = CORE) -> list[tuple[int, int]]:
     """Word ranges ``[first, end)`` covered by runs of ``shared`` shingles (a boolean per shingle).
 
     Shingles at most ``gap`` apart join one run; a run covers its shingles'
-    words; runs of fewer than ``min_words`` words are dropped.
+    words; a run is kept when it covers at least ``min_words`` words, holds
+    ``core`` consecutive shared shingles somewhere, and at least half of its
+    shingles are shared (scattered hits of stock phrases never chain into a
+    passage).
     """
     idx = np.flatnonzero(shared)
     if not len(idx):
         return []
-    cut = np.flatnonzero(np.diff(idx) > gap)
-    firsts = np.concatenate(([idx[0]], idx[cut + 1]))
-    lasts = np.concatenate((idx[cut], [idx[-1]]))
-    return [(int(a), int(b) + k) for a, b in zip(firsts, lasts) if int(b) + k - int(a) >= min_words]
+    step = np.diff(idx)
+    cut = np.flatnonzero(step > gap)
+    bounds = np.concatenate(([0], cut + 1, [len(idx)]))
+    out = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        a, b = int(idx[lo]), int(idx[hi - 1])
+        if b + k - a < min_words or (hi - lo) < 0.5 * (b - a + 1):
+            continue
+        breaks = np.flatnonzero(step[lo:hi - 1] != 1)           # consecutive stretches inside the run
+        edges = np.concatenate(([-1], breaks, [hi - lo - 1]))
+        if np.diff(edges).max() >= core:
+            out.append((a, b + k))
+    return out
 
 
 class SharedPassages:
