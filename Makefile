@@ -156,13 +156,24 @@ OUT.55-basil := $(NUMBERS) \
         $(call tab,55-basil-rates 55-basil-differences 55-basil-speaker-types 55-basil-speaker-type-differences \
                    55-basil-sentiment 55-basil-sentiment-differences))
 
+# 61 — labels in whose voice, headline and lead, wire copy; BASIL dev when present (its bias spans and its
+# shared passages); the seed scores of the quotation, hedge and sentiment measures beside the headline figures
+BASIL_ANN := $(call shared,basil_dev/annotations/*/*.json)
+IN.61-labels-wire  := data/study.json $(GOLD)/label_adoption_gold.csv $(GOLD)/quotes_gold.csv \
+                      $(GOLD)/hedges_gold.csv $(GOLD)/seed_sentiment_units.csv $(GOLD)/seed_sentiment_gold.csv \
+                      $(BASIL) $(BASIL_ANN)
+OUT.61-labels-wire := $(call fig,61-label-voice 61-parts 61-wire-share) $(NUMBERS) \
+    $(call tab,61-label-validation-seeds 61-label-voice 61-label-adoption 61-parts 61-parts-tone 61-wire-credits \
+               61-wire-passages 61-wire-share) \
+    $(if $(BASIL),$(call tab,61-label-validation-basil 61-wire-validation-basil 61-wire-credits-basil))
+
 # 90 — the report, from its template and the numbers of 10–50
 IN.90-report  := report/templates/findings.md \
                  $(addprefix $(DONE)/,10-boilerplate 20-quotes 30-actors 40-hedging-readability 50-comparison)
 OUT.90-report := report/findings.md
 
 NOTEBOOK_NAMES := 00-corpus 05-read-the-articles 10-boilerplate 20-quotes 30-actors \
-                  40-hedging-readability 50-comparison 55-basil 90-report
+                  40-hedging-readability 50-comparison 55-basil 61-labels-wire 90-report
 
 # nbconvert, then check that every declared output was written during the run. The stamp keeps the
 # time the run started (a change made while it ran is seen next time); the notebook, which
@@ -198,6 +209,9 @@ $(DONE)/50-comparison: notebooks/50-comparison.ipynb $(COMMON) $(IN.50-compariso
         $(call missing,$(OUT.50-comparison))
 	$(run-notebook)
 $(DONE)/55-basil: notebooks/55-basil.ipynb $(COMMON) $(IN.55-basil) $(call missing,$(OUT.55-basil))
+	$(run-notebook)
+$(DONE)/61-labels-wire: notebooks/61-labels-wire.ipynb $(COMMON) $(IN.61-labels-wire) \
+        $(call missing,$(OUT.61-labels-wire))
 	$(run-notebook)
 $(DONE)/90-report: notebooks/90-report.ipynb $(COMMON) $(IN.90-report) $(call missing,$(OUT.90-report))
 	$(run-notebook)

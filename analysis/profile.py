@@ -82,7 +82,13 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
     ``quoted_share`` (by kind and speaker type), ``distinct_sources``,
     ``anonymous_share``, ``scare_quotes``, ``label_share`` (actor · label),
     ``sentiment`` (actor · voice), ``hedges_per_1000`` and ``boosters_per_1000``
-    (by voice), and the readability formulas of :data:`READABILITY`.
+    (by voice), and the readability formulas of :data:`READABILITY`; where the
+    tables are there, ``label_voice`` (actor · label · voice: share of the label's
+    designations in that voice) and ``label_voice_share`` (voice: of all
+    designations), ``wire_share`` (all / credited / quoted_agency / shared: share of
+    body words) and ``wire_agency`` (agency (basis): articles), and per part of the
+    article (headline / standfirst / lead / rest) ``part_words``,
+    ``part_designations``, ``part_hedges_per_1000`` and ``part_quoted_share``.
     """
     from analysis.measures.actors.mentions import label_table
 
@@ -143,6 +149,8 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
             for voice in ("own", "quoted"):
                 value, ci = _rate(u, f"{group}_{voice}", f"{voice}_words", 1000, clusters)
                 add(_row(outlet, f"{group}_per_1000", voice, value, "per 1,000 words", len(u), "sentences", ci))
+        for r in _frame_rows(tables, outlet, ids, actors):
+            add(r)
         rd = tables["readability"]
         rd = rd[rd["article_id"].isin(ids)]
         for formula in READABILITY:
@@ -155,3 +163,48 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
     out["value"] = out["value"].astype(float).round(DECIMALS)
     out[["ci_low", "ci_high"]] = out[["ci_low", "ci_high"]].astype(float).round(DECIMALS)
     return out
+
+
+def _frame_rows(tables: Mapping[str, pd.DataFrame], outlet: str, ids: set,
+                actors: Sequence[str] | None = None) -> list[dict]:
+    """The profile rows of label adoption, wire copy and headline/lead (each where its table is given)."""
+    rows = []
+    if "label_voice" in tables:
+        from analysis.measures.label_voice import VOICES, adoption_table
+
+        lv = tables["label_voice"]
+        lv = lv[lv["article_id"].isin(ids) & lv["designation"]]
+        if actors is not None:
+            lv = lv[lv["actor"].isin(actors)]
+        for r in adoption_table(lv, by=("actor", "label")).itertuples(index=False):
+            for v in VOICES:
+                rows.append(_row(outlet, "label_voice", f"{r.actor} · {r.label} · {v}", getattr(r, f"share_{v}"),
+                                 "share of the label's designations", r.n, "mentions"))
+        for v in VOICES:
+            n = len(lv)
+            rows.append(_row(outlet, "label_voice_share", v, (lv["voice"] == v).sum() / n if n else np.nan,
+                             "share of designations", n, "mentions"))
+    if "wire_share" in tables:
+        w = tables["wire_share"]
+        w = w[w["article_id"].isin(ids)]
+        words = w["body_words"].sum()
+        for detail, col in (("all", "wire_words"), ("credited", "credited_words"),
+                            ("quoted_agency", "quoted_agency_words"), ("shared", "shared_words")):
+            rows.append(_row(outlet, "wire_share", detail, w[col].sum() / words if words else np.nan,
+                             "share of body words", len(w), "articles"))
+        for (agency, basis), n in w[w["agency"] != ""].groupby(["agency", "basis"]).size().items():
+            rows.append(_row(outlet, "wire_agency", f"{agency} ({basis})", n, "count", len(w), "articles"))
+    if "parts" in tables:
+        pt = tables["parts"]
+        pt = pt[pt["article_id"].isin(ids)]
+        for part, g in pt.groupby("part", sort=False):
+            n_art, words = int(g["present"].sum()), g["words"].sum()
+            rows.append(_row(outlet, "part_words", part, words, "words", n_art, "articles"))
+            rows.append(_row(outlet, "part_designations", part, g["designations"].sum(), "count", n_art,
+                             "articles"))
+            rows.append(_row(outlet, "part_hedges_per_1000", part,
+                             1000 * g["hedges"].sum() / words if words else np.nan, "per 1,000 words", words,
+                             "words"))
+            rows.append(_row(outlet, "part_quoted_share", part, g["quoted_words"].sum() / words if words else np.nan,
+                             "share of the part's words", words, "words"))
+    return rows

@@ -28,6 +28,16 @@ Layers (:data:`LAYERS`) and the tables they show, offset for offset:
 ``hedges``
     every row of :func:`analysis.hedging.find_hedges` on the body text,
     coloured by category.
+``label_voice``
+    every designation of the ``label_voice`` measure (a label by a common noun),
+    coloured and tagged by voice: own, reported, distanced.
+``parts``
+    the headline, standfirst and lead paragraph of the ``parts`` measure.
+``wire``
+    every news-agency credit of the ``wire`` measure, tagged agency · kind.
+``shared_passages``
+    passages the article shares with other outlets' articles (``wire_passages``):
+    drawn when the corpus pass ran (:func:`render_corpus`, or ``context`` given).
 
 How marks nest: the article text is cut at every mark boundary into a tree of
 ``<span>`` elements. Marks nest by containment (the longer one outside; for
@@ -60,7 +70,8 @@ from analysis import paths
 from analysis.core.marks import N_SPEAKER_COLOURS, Mark, present as _present
 from analysis.measures.quotes.measure import speaker_key
 
-LAYERS = ("boilerplate", "quotes", "scare_quotes", "mentions", "sentiment", "hedges")
+LAYERS = ("boilerplate", "quotes", "scare_quotes", "mentions", "sentiment", "hedges", "label_voice", "parts",
+          "wire", "shared_passages")
 LAYER_NAMES = {
     "boilerplate": "Boilerplate & furniture",
     "quotes": "Quotations (speaker, cue)",
@@ -68,10 +79,16 @@ LAYER_NAMES = {
     "mentions": "Actor mentions (actor · label)",
     "sentiment": "Sentiment toward each mention",
     "hedges": "Hedges & boosters",
+    "label_voice": "Labels by voice (own / reported / distanced)",
+    "parts": "Headline, standfirst, lead",
+    "wire": "News-agency credits",
+    "shared_passages": "Passages shared with other outlets",
 }
+#: Layers drawn only with the corpus pass's context (one article alone has no partners).
+CORPUS_LAYERS = ("shared_passages",)
 #: Nesting order for marks with identical offsets (lower = outside).
-KIND_ORDER = {"line": 0, "quote": 1, "scare": 2, "sentiment": 3, "mention": 4, "speaker": 5,
-              "channel": 6, "cue": 7, "hedge": 8}
+KIND_ORDER = {"part": 0, "line": 0, "passage": 1, "quote": 1, "scare": 2, "sentiment": 3, "mention": 4,
+              "label": 4, "speaker": 5, "channel": 6, "cue": 7, "credit": 7, "hedge": 8}
 #: Speaker colours, assigned in order of each speaker's first quotation.
 PALETTE = ("#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626",
            "#65a30d", "#c026d3", "#475569")
@@ -83,6 +100,7 @@ HEDGE_COLOURS = {
     "condition": "#e5e7eb", "counterfactual": "#d1d5db", "booster": "#fca5a5",
 }
 SENTIMENT_COLOURS = {"negative": "#dc2626", "neutral": "#9ca3af", "positive": "#16a34a"}
+VOICE_COLOURS = {"own": "#b91c1c", "reported": "#2563eb", "distanced": "#7c3aed"}
 
 
 # --------------------------------------------------------------------------- the measures
@@ -100,14 +118,16 @@ def sentiment_status() -> tuple[bool, str]:
 
 #: The measure behind each layer (its ``marks`` draw the layer).
 LAYER_MEASURES = {"boilerplate": "lines", "quotes": "quotes", "scare_quotes": "quotes", "mentions": "mentions",
-                  "sentiment": "sentiment", "hedges": "hedges"}
+                  "sentiment": "sentiment", "hedges": "hedges", "label_voice": "label_voice", "parts": "parts",
+                  "wire": "wire", "shared_passages": "wire"}
 #: The table each layer shows.
 LAYER_TABLES = {"boilerplate": "lines", "quotes": "quotes", "scare_quotes": "scare_quotes",
-                "mentions": "mentions", "sentiment": "sentiment", "hedges": "hedges"}
+                "mentions": "mentions", "sentiment": "sentiment", "hedges": "hedges", "label_voice": "label_voice",
+                "parts": "parts", "wire": "wire_credits", "shared_passages": "wire_passages"}
 
 
 def measure_tables(text: str, layers=LAYERS, segments: pd.DataFrame | None = None,
-                   classify=None) -> dict[str, pd.DataFrame]:
+                   classify=None, context: dict | None = None) -> dict[str, pd.DataFrame]:
     """Each layer's table for one raw article ``text``, computed by the engine as the study computes it.
 
     ``segments`` is the article's :func:`analysis.boilerplate.segment` table
@@ -115,9 +135,10 @@ def measure_tables(text: str, layers=LAYERS, segments: pd.DataFrame | None = Non
     repeated across an outlet). ``classify`` replaces
     :func:`analysis.sentiment.classify_targets`; without it, the sentiment
     layer is computed only when the model file exists (see
-    :func:`sentiment_status`). Keys: ``boilerplate``, ``quotes``,
-    ``scare_quotes``, ``mentions``, ``sentiment``, ``hedges`` (only those
-    asked for and available). Offsets index ``text``.
+    :func:`sentiment_status`). ``context`` is the article's corpus-pass context
+    (:func:`analysis.engine.run.scan_context`): with it the ``shared_passages``
+    layer is drawn. Keys: the layers of :data:`LAYERS` asked for and available.
+    Offsets index ``text``.
     """
     from analysis.core.article import Article
     from analysis.engine import measure_article, select
@@ -127,13 +148,14 @@ def measure_tables(text: str, layers=LAYERS, segments: pd.DataFrame | None = Non
     wanted = {LAYER_MEASURES[x] for x in layers}
     with_sentiment = "sentiment" in wanted and (classify is not None or sentiment_status()[0])
     wanted.discard("sentiment")
-    art = Article(text=text)
+    art = Article(text=text, context=dict(context or {}))
     given = {} if segments is None else {"lines": segments.reset_index(drop=True)}
     art.given = given
     tables = measure_article(art, select(wanted | {"lines"}))
     if with_sentiment:
         tables.update(sentiment_measure.run(art, tables, classify=classify))
-    return {layer: tables[LAYER_TABLES[layer]] for layer in layers if LAYER_TABLES[layer] in tables}
+    return {layer: tables[LAYER_TABLES[layer]] for layer in layers if LAYER_TABLES[layer] in tables
+            and (layer not in CORPUS_LAYERS or context)}
 
 
 def _check_layers(layers) -> tuple[str, ...]:
@@ -306,11 +328,18 @@ def _css(layers=LAYERS) -> str:
         ".vw .vw-sentiment{border-bottom:3px solid var(--s);padding-bottom:1px}",
         ".vw .vw-sentiment::after{background:var(--s);color:#fff}",
         ".vw .vw-hedge{background:var(--h);border-radius:.15rem}",
+        ".vw .vw-label{border-bottom:2px solid var(--v)}.vw .vw-label::after{background:var(--v);color:#fff}",
+        ".vw .vw-part{border-left:3px solid #0f766e;padding-left:.2rem}",
+        ".vw .vw-part::after{background:#ccfbf1;color:#134e4a}",
+        ".vw .vw-credit{outline:1.5px solid #a16207;outline-offset:1px}",
+        ".vw .vw-credit::after{background:#fef3c7;color:#713f12}",
+        ".vw .vw-passage{background:repeating-linear-gradient(90deg,#fef9c3 0 6px,#fef08a 6px 12px)}",
         ".vw-cnone{--c:" + NO_SPEAKER_COLOUR + "}",
     ]
     rules += [f".vw-c{i}{{--c:{c}}}" for i, c in enumerate(PALETTE)]
     rules += [f".vw-{k}{{--s:{c}}}" for k, c in SENTIMENT_COLOURS.items()]
     rules += [f".vw-h-{k}{{--h:{c}}}" for k, c in HEDGE_COLOURS.items()]
+    rules += [f".vw-lv-{k}{{--v:{c}}}" for k, c in VOICE_COLOURS.items()]
     for layer in layers:  # a switched-off layer's marks become plain text (pure CSS, no script)
         off = f'.vw:has(input[data-layer="{layer}"]:not(:checked)) .vw-text [data-layer="{layer}"]'
         rules.append(f"{off}{{all:unset}}{off}::after{{content:none}}")
@@ -350,6 +379,18 @@ def _legend_items(layer: str, table: pd.DataFrame) -> list[str]:
         counts = table["category"].value_counts()
         return [sw(f"vw-hedge vw-h-{k}", k.replace("_", " "), int(counts[k]))
                 for k in HEDGE_COLOURS if k in counts]
+    if layer == "label_voice":
+        counts = table.loc[table["designation"], "voice"].value_counts()
+        return [sw(f"vw-label vw-lv-{k}", k, int(counts.get(k, 0))) for k in VOICE_COLOURS]
+    if layer == "parts":
+        return [sw("vw-part", p, int(w)) for p, w, ok in zip(table["part"], table["words"], table["present"])
+                if ok and p != "rest"] + ["<small>(words)</small>"]
+    if layer == "wire":
+        counts = table.groupby(["agency", "kind"]).size()
+        return [sw("vw-credit", f"{a} · {k}", int(n)) for (a, k), n in counts.items()]
+    if layer == "shared_passages":
+        counts = table["other_outlet"].value_counts()
+        return [sw("vw-passage", f"shared with {o}", int(n)) for o, n in counts.sort_index().items()]
     return []
 
 
@@ -389,7 +430,7 @@ def _article_fields(article) -> tuple[str, dict]:
 
 
 def render(article, layers=LAYERS, tables: Mapping[str, pd.DataFrame] | None = None,
-           segments: pd.DataFrame | None = None, classify=None) -> ArticleView:
+           segments: pd.DataFrame | None = None, classify=None, context: dict | None = None) -> ArticleView:
     """Render one article with every requested layer's findings marked in place.
 
     ``article`` is a raw text or a corpus row (``text`` plus optional
@@ -397,12 +438,13 @@ def render(article, layers=LAYERS, tables: Mapping[str, pd.DataFrame] | None = N
     :data:`LAYERS`. ``tables`` gives precomputed layer tables (offsets into the
     raw text, as :func:`measure_tables` returns); otherwise they are computed.
     A requested layer with no table (the sentiment model absent) is left out
-    and the legend says why.
+    and the legend says why. ``context`` is the corpus pass's context for the
+    article (passages shared with other outlets; see :func:`render_corpus`).
     """
     text, meta = _article_fields(article)
     layers = _check_layers(layers)
     if tables is None:
-        tables = measure_tables(text, layers, segments=segments, classify=classify)
+        tables = measure_tables(text, layers, segments=segments, classify=classify, context=context)
     tables = {k: v for k, v in tables.items() if k in layers}
     notes = []
     if "sentiment" in layers and "sentiment" not in tables:
@@ -430,14 +472,19 @@ def render(article, layers=LAYERS, tables: Mapping[str, pd.DataFrame] | None = N
 
 
 def render_corpus(corpus: pd.DataFrame, layers=LAYERS, classify=None) -> dict[str, ArticleView]:
-    """:func:`render` for every article of ``corpus`` (boilerplate segmented per outlet), by article_id."""
+    """:func:`render` for every article of ``corpus`` (boilerplate segmented per outlet, passages shared
+    between outlets found by the corpus pass), by article_id."""
     from analysis.boilerplate import segment_corpus
+    from analysis.engine import registered
+    from analysis.engine.run import records_of, scan_context
 
     seg = segment_corpus(corpus)
+    wire = [m for m in registered() if m.name == "wire"]
+    contexts = scan_context(records_of(corpus), wire)
     views = {}
-    for row in corpus.itertuples(index=False):
+    for row, ctx in zip(corpus.itertuples(index=False), contexts):
         s = seg[seg["article_id"] == row.article_id].drop(columns=["article_id", "outlet"])
-        views[row.article_id] = render(row._asdict(), layers, segments=s, classify=classify)
+        views[row.article_id] = render(row._asdict(), layers, segments=s, classify=classify, context=ctx)
     return views
 
 

@@ -102,3 +102,17 @@ def test_bootstrap_ratio_is_deterministic_and_brackets_the_estimate():
     assert np.isnan(stats.bootstrap_ratio_ci([1.0], [3.0])[0])
     with pytest.raises(ValueError, match="numerator has"):
         stats.bootstrap_ratio_ci([1, 2], [1])
+
+
+def test_profile_has_label_voice_wire_and_parts(small):
+    c, tables, p = small
+    for feature in ("label_voice_share", "wire_share", "part_words", "part_hedges_per_1000"):
+        assert set(p.loc[p["feature"] == feature, "outlet"]) == set(c["outlet"]), feature
+    get = p.set_index(["outlet", "feature", "detail"])["value"]
+    for outlet, g in tables["parts"].groupby("outlet"):
+        assert get[(outlet, "part_words", "lead")] == g.loc[g["part"] == "lead", "words"].sum()
+    w = tables["wire_share"].groupby("outlet")[["wire_words", "body_words"]].sum()
+    for outlet, r in w.iterrows():
+        assert abs(get[(outlet, "wire_share", "all")] - r["wire_words"] / r["body_words"]) < 1e-4
+    shares = p[p["feature"] == "label_voice_share"].groupby("outlet")["value"].sum()
+    assert ((shares.round(3) == 1) | shares.isna() | (shares == 0)).all()

@@ -199,7 +199,8 @@ def test_a_change_re_runs_only_the_notebooks_downstream(runs):
     assert would_run("report/templates/findings.md") == {"90-report"}
     assert would_run("notebooks/00-corpus.ipynb") == {"00-corpus"}
     assert would_run("notebooks/30-actors.ipynb") == {"30-actors", "90-report"}   # its numbers
-    assert would_run("data/annotations/quotes_gold.csv") == {"20-quotes", "90-report"}
+    assert would_run("data/annotations/quotes_gold.csv") == {"20-quotes", "61-labels-wire", "90-report"}
+    assert would_run("data/annotations/label_adoption_gold.csv") == {"61-labels-wire"}
     assert would_run("data/annotations/boilerplate_gold.csv") == {"10-boilerplate", "50-comparison",
                                                                   "90-report"}
     # a missing output makes its notebook run again

@@ -55,7 +55,8 @@ def test_the_view_text_is_the_raw_article_and_marks_sit_at_their_offsets(seed):
     assert seed["read_text"] == text
     assert (marks["start"] == marks["data_start"]).all() and (marks["end"] == marks["data_end"]).all()
     assert marks["contiguous"].all()
-    assert set(marks["layer"]) == set(viewer.LAYERS)
+    # one article rendered alone: no corpus pass, so no passages shared with other outlets
+    assert set(marks["layer"]) == set(viewer.LAYERS) - set(viewer.CORPUS_LAYERS)
 
 
 def test_boilerplate_marks_match_segment(seed):
@@ -193,3 +194,21 @@ def test_static_pages_and_index(tmp_path):
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     viewer.write_pages(corpus, folder=out, classify=fake_classify)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_render_corpus_marks_passages_shared_between_outlets(seed_corpus):
+    views = viewer.render_corpus(seed_corpus, layers=("shared_passages", "wire"))
+    text = dict(zip(seed_corpus["article_id"], seed_corpus["text"]))
+    found = 0
+    for aid, view in views.items():
+        read_text, marks = viewer.read_marks(view.html)
+        assert read_text == text[aid]
+        t = view.tables["shared_passages"]
+        if not len(t):
+            assert not len(marks) or "shared_passages" not in set(marks["layer"])
+            continue
+        got = marks[marks["layer"] == "shared_passages"]
+        assert len(got) == len(t)
+        assert set(zip(got["start"], got["end"])) == set(zip(t["start"], t["end"]))
+        found += len(t)
+    assert found >= 2

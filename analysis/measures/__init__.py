@@ -6,9 +6,15 @@ measure            tables                                 module
 ``lines``          ``lines`` (one row per non-blank line)  :mod:`analysis.measures.boilerplate`
 ``quotes``         ``quotes``, ``scare_quotes``            :mod:`analysis.measures.quotes.measure`
 ``mentions``       ``mentions``                            :mod:`analysis.measures.actors`
+``label_voice``    ``label_voice`` (own / reported /       :mod:`analysis.measures.label_voice`
+                   distanced, per mention)
 ``sentences``      ``sentences`` (with uncertainty)        :mod:`analysis.measures.uncertainty`
 ``hedges``         ``hedges``, ``hedge_rates``             :mod:`analysis.measures.hedges`
+``parts``          ``parts`` (headline / standfirst /       :mod:`analysis.measures.lead`
+                   lead / rest, per article)
 ``readability``    ``readability`` (one row per article)   :mod:`analysis.measures.readability_measure`
+``wire``           ``wire_credits``, ``wire_passages``,     :mod:`analysis.measures.wire.measure`
+                   ``wire_share`` (a corpus pass: MinHash)
 ``voice``          ``voice`` (words by voice per sentence) :mod:`analysis.measures.voice`
 ``sentiment``      ``sentiment`` (optional: needs a model) :mod:`analysis.measures.sentiment_measure`
 =================  =====================================  =========================================
@@ -23,9 +29,12 @@ contract test (``tests/test_measure_contract.py``) covers it at once.
 from analysis.measures import lines  # noqa: F401  (order = run order)
 from analysis.measures.quotes import measure as quotes_measure  # noqa: F401
 from analysis.measures.actors import measure as actors_measure  # noqa: F401
+from analysis.measures import label_voice  # noqa: F401
+from analysis.measures.wire import measure as wire_measure  # noqa: F401
 from analysis.measures import (  # noqa: F401
     uncertainty,
     hedges,
+    lead,
     readability_measure,
     voice,
     sentiment_measure,
