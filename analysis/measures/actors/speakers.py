@@ -383,7 +383,9 @@ class ArticleSpeakers:
 
     def _add_entity_mention(self, ent) -> None:
         name = ent.text
-        if ent.label_ == "PERSON":
+        if ent.label_ == "PERSON" and any(r.fullmatch(re.sub(r"['’]s$", "", name)) for r, _, _ in _media_patterns()):
+            entity = self._org(name, "org")                  # "RT" tagged as a person: the outlet
+        elif ent.label_ == "PERSON":
             if not name_parts(name):
                 return
             entity = self._person(name, self._abs(ent[0]))
@@ -596,7 +598,8 @@ class ArticleSpeakers:
         if m is None and self._known_person(head.text) is not None and head.text[:1].isupper():
             return self._speaker_of(self._known_person(head.text))
         if m is None:
-            if head.pos_ != "PROPN" or not head.text[:1].isupper() or head.lower_ in role_terms():
+            if head.pos_ != "PROPN" or not head.text[:1].isupper() or head.lower_ in role_terms() \
+                    or described(head.text):           # "RT", "NATO": a body the lexicons know
                 return None
             # a name the tagger missed: the person with that surname, else a new person
             ent = self._known_person(head.text)
