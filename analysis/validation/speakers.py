@@ -22,8 +22,8 @@ detection, scored elsewhere, does not enter). Scores:
   cover more than one gold entity. Baseline: the surface string (the registry
   actor where known), as the ledger was keyed before.
 
-The pronoun look-back window is chosen by leave-one-article-out cross-validation
-(:func:`choose_window`).
+The pronoun look-back window and the salience of a speaker as antecedent are chosen by
+leave-one-article-out cross-validation (:func:`choose_settings`).
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ from analysis.validation import PRF, devset_dir, read_gold
 
 GOLD_FILE = "speakers_gold.csv"
 UNITS_FILE = "speakers_units.csv"
-#: Pronoun look-back windows (sentences) the cross-validation chooses from.
+#: Pronoun look-back windows (sentences) and speaker saliences the cross-validation chooses from.
 WINDOWS = (1, 2, 3, 5, 8)
+SPEAKER_WEIGHTS = (0.0, 0.5, 1.5, 2.5)
 
 
 def basil_text(article: dict) -> tuple[str, dict[tuple[int, int], int]]:
@@ -111,14 +112,15 @@ def parses(texts: dict[str, str], nlp=None) -> dict:
 
 
 def predict(units: pd.DataFrame, texts: dict[str, str], parsed: dict, window: int = sp.PRONOUN_WINDOW,
-            registry=None) -> pd.DataFrame:
+            registry=None, speaker_weight: float = sp.SPEAKER_WEIGHT) -> pd.DataFrame:
     """``units`` with the system's ``p_type``, ``p_role``, ``p_key`` (and ``p_from``) for every span."""
     from analysis.measures.quotes.attribution import quotation_spans
 
     rows = []
     for doc, g in units.groupby("doc", sort=False):
         quotes = [(q.start, q.end) for q in quotation_spans(texts[doc])]
-        art = sp.ArticleSpeakers(texts[doc], parsed[doc], registry=registry, window=window, quotes=quotes)
+        art = sp.ArticleSpeakers(texts[doc], parsed[doc], registry=registry, window=window, quotes=quotes,
+                                 speaker_weight=speaker_weight)
         for r in g.itertuples(index=False):
             s = art.resolve(int(r.start), int(r.end))
             rows.append({"unit_id": r.unit_id, "p_type": s.speaker_type, "p_role": s.role, "p_key": s.key,
@@ -177,44 +179,54 @@ def ledger_rows(pred: pd.DataFrame, system: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def choose_window(units: pd.DataFrame, texts: dict[str, str], parsed: dict,
-                  windows=WINDOWS) -> tuple[int, pd.DataFrame]:
-    """The pronoun window by leave-one-article-out cross-validation: for each held-out article, the
-    window with the best type accuracy + one-row share on the other articles; scored on the held-out one.
+def choose_settings(units: pd.DataFrame, texts: dict[str, str], parsed: dict, windows=WINDOWS,
+                    weights=SPEAKER_WEIGHTS) -> tuple[tuple[int, float], pd.DataFrame]:
+    """The pronoun window and speaker weight by leave-one-article-out cross-validation.
 
-    Returns the window chosen on all articles and a table per window (``cv_choice`` = how often
-    each window was chosen, ``accuracy`` / ``one_row`` on all articles).
+    For each held-out article, the setting with the best type accuracy + one-row share − merged
+    share on the other articles is scored on the held-out one (merges are penalised, or linking
+    everything to one key would win). Returns the setting chosen on all articles (the library's
+    defaults :data:`analysis.measures.actors.speakers.PRONOUN_WINDOW` and ``SPEAKER_WEIGHT``
+    should equal it) and a table per setting (``cv_choice`` = how often each was chosen;
+    ``accuracy``, ``one_row``, ``merged`` on all articles; the held-out scores in ``attrs``).
     """
-    preds = {w: predict(units, texts, parsed, window=w) for w in windows}
+    grid = [(w, sw) for w in windows for sw in weights]
+    preds = {g: predict(units, texts, parsed, window=g[0], speaker_weight=g[1]) for g in grid}
+
+    def scores(df):
+        led = ledger_rows(df, "").iloc[0]
+        return float((df["speaker_type"] == df["p_type"]).mean()), float(led["one_row"]), float(led["merged"])
 
     def objective(df):
-        return float((df["speaker_type"] == df["p_type"]).mean()) + \
-            float(ledger_rows(df, "")["one_row"].iloc[0])
+        acc, one, merged = scores(df)
+        return acc + one - merged
 
-    chosen, held = {w: 0 for w in windows}, []
+    chosen, held = {g: 0 for g in grid}, []
     for doc in sorted(units["doc"].unique()):
-        best = max(windows, key=lambda w: (objective(preds[w][preds[w]["doc"] != doc]), -w))
+        best = max(grid, key=lambda g: (round(objective(preds[g][preds[g]["doc"] != doc]), 9), -g[0], -g[1]))
         chosen[best] += 1
         held.append(preds[best][preds[best]["doc"] == doc])
     held = pd.concat(held)
-    final = max(windows, key=lambda w: (objective(preds[w]), -w))
-    table = pd.DataFrame([{"window": w, "cv_choice": chosen[w],
-                           "accuracy": round(float((preds[w]["speaker_type"] == preds[w]["p_type"]).mean()), 4),
-                           "one_row": ledger_rows(preds[w], "")["one_row"].iloc[0]} for w in windows])
-    table.attrs["held_out_accuracy"] = round(float((held["speaker_type"] == held["p_type"]).mean()), 4)
-    table.attrs["held_out_one_row"] = ledger_rows(held, "")["one_row"].iloc[0]
+    final = max(grid, key=lambda g: (round(objective(preds[g]), 9), -g[0], -g[1]))
+    table = pd.DataFrame([{"window": g[0], "speaker_weight": g[1], "cv_choice": chosen[g],
+                           **dict(zip(("accuracy", "one_row", "merged"), (round(v, 4) for v in scores(preds[g]))))}
+                          for g in grid])
+    acc, one, merged = scores(held)
+    table.attrs.update(held_out_accuracy=round(acc, 4), held_out_one_row=round(one, 4),
+                       held_out_merged=round(merged, 4))
     return final, table
 
 
 def evaluate(root: Path | str | None = None, nlp=None) -> dict[str, pd.DataFrame]:
     """Everything of this module in one run: ``types`` (system, text only, registry only, majority),
-    ``confusion`` (system), ``ledger`` (system vs surface keys), ``windows`` (the CV table) and
+    ``confusion`` (system), ``ledger`` (system vs surface keys), ``windows`` (the CV table), the chosen
+    ``window`` and ``speaker_weight``, and
     ``predictions`` (per unit; holds span text: do not save it)."""
     units, texts = load(root)
     parsed = parses(texts, nlp)
-    window, windows = choose_window(units, texts, parsed)
-    system = predict(units, texts, parsed, window=window)
-    text_only = predict(units, texts, parsed, window=window, registry=sp.no_registry)
+    (window, weight), windows = choose_settings(units, texts, parsed)
+    system = predict(units, texts, parsed, window=window, speaker_weight=weight)
+    text_only = predict(units, texts, parsed, window=window, speaker_weight=weight, registry=sp.no_registry)
     base = registry_only(units)
     majority = units.assign(p_type=units["speaker_type"].mode().iat[0], p_key="")
     types = pd.concat([type_scores(system, "text + registry override"), type_scores(text_only, "text only"),
@@ -224,4 +236,4 @@ def evaluate(root: Path | str | None = None, nlp=None) -> dict[str, pd.DataFrame
     ledger = pd.concat([ledger_rows(system, "coreference"), ledger_rows(base, "surface string (before)")],
                        ignore_index=True)
     return {"types": types, "confusion": confusion(system), "ledger": ledger, "windows": windows,
-            "predictions": system, "window": window}
+            "predictions": system, "window": window, "speaker_weight": weight}

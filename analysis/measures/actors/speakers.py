@@ -46,7 +46,8 @@ with one surname stay two persons (``Donald`` and ``Ivana Trump``). An
 organisation's acronym joins its full name (``NRSC``). Pronouns: ``he``/``she``
 go to the nearest earlier person of that gender (gender from honorifics and the
 pronouns that follow a person's mentions), looking back at most
-:data:`PRONOUN_WINDOW` sentences and preferring grammatical subjects;
+:data:`PRONOUN_WINDOW` sentences, preferring grammatical subjects and skipping
+people named inside a quotation when the pronoun is outside one;
 ``they``/``it`` to the nearest group or organisation; ``who``/``which`` to the
 noun their clause modifies; ``I`` outside a quotation is the article's author.
 Role nouns (``the senator``, ``the agency``, ``the Democratic nominee``) go to the
@@ -89,7 +90,15 @@ ABBREVIATIONS = {"sen.": "senator", "rep.": "representative", "gov.": "governor"
 #: Role nouns that stand for one person (``the senator``), for the antecedent search by type.
 PERSON_NOUNS = frozenset("senator representative governor mayor president nominee candidate judge justice "
                          "secretary minister spokesman spokeswoman businessman chairman lawmaker "
-                         "congressman congresswoman sheriff".split())
+                         "congressman congresswoman sheriff lady billionaire mogul".split())
+#: Documents and channels typed and keyed by their issuer (guideline rule 8).
+DOCUMENT_NOUNS = frozenset("report poll survey study lawsuit suit brief submission filing complaint statement "
+                           "letter website site ad advertisement tweet post email memo ruling order "
+                           "opinion analysis data release".split())
+#: Documents a later definite noun may name with another word (``a survey`` … ``the study``).
+DOCUMENT_KINDS = {"poll": "study", "survey": "study", "study": "study", "research": "study", "analysis": "study",
+                  "report": "study", "lawsuit": "suit", "suit": "suit", "complaint": "suit", "filing": "suit",
+                  "statement": "statement", "release": "statement", "letter": "statement"}
 #: Bodies a person heads as the noun's possessor or modifier (``the Clinton campaign``).
 HEADED_BODIES = frozenset(("campaign", "administration", "team"))
 #: Words that make the description after them a past one.
@@ -116,10 +125,12 @@ PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
 THING_PRONOUNS = frozenset("it its itself".split())
 RELATIVE_PRONOUNS = frozenset("who whom whose which that".split())
 #: Sentences a pronoun looks back for its antecedent (chosen by cross-validation on the dev gold,
-#: :func:`analysis.validation.speakers.choose_window`).
+#: :func:`analysis.validation.speakers.choose_settings`).
 PRONOUN_WINDOW = 3
 #: Salience of an antecedent, in sentences of distance it outweighs: subject of a speech verb, any subject.
-SPEAKER_WEIGHT = 1.5
+#: The speaker weight was chosen by cross-validation (:func:`analysis.validation.speakers.choose_settings`:
+#: 0.0 of 0/0.5/1.5/2.5 — a higher one links more pronouns to one person but merges more persons).
+SPEAKER_WEIGHT = 0.0
 SUBJECT_WEIGHT = 0.5
 _NAME_PARTICLES = frozenset("de del della di da van von der al al- el bin ibn la le st. st".split())
 _SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
@@ -187,6 +198,12 @@ def _term_lengths() -> tuple[int, ...]:
 def _speech_lemmas() -> frozenset[str]:
     with open(paths.package_data("reporting_verbs.csv"), encoding="utf-8", newline="") as fh:
         return frozenset(r["lemma"] for r in csv.DictReader(fh)) | {"say", "tell", "add", "write", "tweet"}
+
+
+def _speaks(verb) -> bool:
+    """Whether a subject of ``verb`` is speaking: a speech verb, or issuing a document (``issued a statement``)."""
+    return verb.lemma_.lower() in _speech_lemmas() or any(
+        c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_NOUNS for c in verb.children)
 
 
 def _words(text: str) -> list[str]:
@@ -323,14 +340,15 @@ class ArticleSpeakers:
     its :class:`analysis.core.parse.Parse` (or a spaCy pipeline; parsed here
     when None). ``registry`` maps a name to ``(actor id, speaker type)`` or
     ``(None, None)`` (default: the actor registry); ``window`` is the pronoun
-    look-back in sentences; ``quotes`` ``(start, end)`` spans of direct quotations
-    (an ``I`` inside one is the speaker, outside one the author).
+    look-back in sentences and ``speaker_weight`` the salience of a speaker for it; ``quotes``
+    ``(start, end)`` spans of direct quotations (an ``I`` inside one is the speaker, outside one the author).
     """
 
     def __init__(self, text: str, nlp=None, registry=None, window: int = PRONOUN_WINDOW,
-                 quotes: list[tuple[int, int]] | None = None):
+                 quotes: list[tuple[int, int]] | None = None, speaker_weight: float | None = None):
         self.text = text
         self.window = window
+        self.speaker_weight = SPEAKER_WEIGHT if speaker_weight is None else speaker_weight
         self._registry = registry if registry is not None else _registry_lookup
         self._quotes = sorted(quotes or [])
         self.tokens: list = []          # (start, end, token, sentence index)
@@ -370,9 +388,52 @@ class ArticleSpeakers:
         for ent in ents:
             if ent.label_ in ("ORG", "GPE", "NORP", "FAC"):
                 self._add_entity_mention(ent)
+        self._joint_mentions()
         self.mentions.sort(key=lambda m: m.start)
         self._bodies_spoken_for()
         self._gender_votes()
+        self._subject_mentions()
+
+    def _subject_mentions(self) -> None:
+        """Common-noun subjects (``The president stepped in``, ``the Clinton campaign said``) as mentions
+        of what they resolve to, so a later ``he`` or ``they`` can reach them."""
+        for s, _, tok, k in self.tokens:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or self._mention_near(s) is not None:
+                continue
+            toks = [t for t in self._span_tokens(self._abs(tok.left_edge), s + len(tok.text))]
+            found = self._common(tok, toks, self.text[toks[0][0]:toks[-1][1]])
+            if (found.speaker_type, found.role) == ("other", "other"):
+                continue                         # "the choice", "his returns": not a source
+            ent = self.entities.get(found.key)
+            if ent is None:
+                kind = "person" if tok.lower_ in PERSON_NOUNS else "group" if tok.tag_ == "NNS" else "org"
+                ent = self._entity(found.key, kind, found.name, plural=tok.tag_ == "NNS")
+                ent.found.append((found.speaker_type, found.role, tok.lower_))
+            m = _Mention(toks[0][0], toks[-1][1], k, ent, True, _speaks(tok.head))
+            self.mentions.insert(bisect.bisect_right([x.start for x in self.mentions], m.start), m)
+
+    def _joint_mentions(self) -> None:
+        """``Obama and Clinton``: one plural mention of the pair (keyed ``a_and_b``), for a later ``they``."""
+        by_root = {}
+        for m in self.mentions:
+            if m.entity.kind == "person":
+                by_root[m.start] = m
+        for m in list(by_root.values()):
+            tok = self.tokens[bisect.bisect_left(self._tok_starts, m.start)][2]
+            root = tok.head if tok.dep_ == "compound" else tok
+            while root.dep_ == "compound":
+                root = root.head
+            conj = [c for c in root.children if c.dep_ == "conj"]
+            if not conj:
+                continue
+            other = self._mention_near(self._abs(conj[0]))
+            if other is None or other.entity.kind != "person" or other.entity is m.entity:
+                continue
+            key = "_and_".join(sorted((m.entity.key, other.entity.key)))
+            pair = self._entity(key, "group", f"{m.entity.name} and {other.entity.name}", plural=True)
+            pair.found = m.entity.found
+            pair.registry = m.entity.registry
+            self.mentions.append(_Mention(m.start, other.end, m.sent, pair, m.subject, m.speaker))
 
     def _bodies_spoken_for(self) -> None:
         for found, off in self._spoken_for:
@@ -382,6 +443,13 @@ class ArticleSpeakers:
                 found.append((t, r, "org"))
 
     def _add_entity_mention(self, ent) -> None:
+        if ent.label_ == "PERSON":              # "Manley put Reid": the name ends at a lower-case word
+            k = next((j for j, t in enumerate(ent) if j and (t.text[:1].islower() or t.tag_.startswith("VB"))
+                      and t.lower_ not in _NAME_PARTICLES), len(ent))
+            if k < len(ent):
+                from spacy.tokens import Span
+
+                ent = Span(ent.doc, ent.start, ent.start + k, label=ent.label_)
         name = ent.text
         if ent.label_ == "PERSON" and any(r.fullmatch(re.sub(r"['’]s$", "", name)) for r, _, _ in _media_patterns()):
             entity = self._org(name, "org")                  # "RT" tagged as a person: the outlet
@@ -404,8 +472,7 @@ class ArticleSpeakers:
         root = ent.root
         subject = root.dep_ in ("nsubj", "nsubjpass")
         self.mentions.append(_Mention(self._abs(ent[0]), self._abs(ent[-1]) + len(ent[-1].text),
-                                      self._sent_of(root), entity, subject,
-                                      subject and root.head.lemma_.lower() in _speech_lemmas()))
+                                      self._sent_of(root), entity, subject, subject and _speaks(root.head)))
         self._last_seen[entity.key] = self._abs(ent[0])
 
     def _known_person(self, name: str) -> _Entity | None:
@@ -496,7 +563,8 @@ class ArticleSpeakers:
         for c in root.rights:
             if c.dep_ == "appos":
                 pieces.append(" ".join(t.text for t in c.subtree))
-        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and not any(
+                t.is_quote for t in root.doc[min(root.i, root.head.i):max(root.i, root.head.i)]):
             h = root.head
             pieces.append(" ".join(t.text for t in sorted(
                 [h] + [t for c in h.lefts for t in c.subtree] +
@@ -550,7 +618,7 @@ class ArticleSpeakers:
             i += 1
         return out
 
-    def resolve(self, start: int, end: int) -> Speaker:
+    def resolve(self, start: int, end: int, depth: int = 0) -> Speaker:
         """The :class:`Speaker` of the span ``text[start:end]`` (see the module docstring)."""
         toks = self._span_tokens(start, end)
         if not toks:
@@ -568,26 +636,79 @@ class ArticleSpeakers:
                 return found
         joint = [c for c in head.children if c.dep_ == "conj" and c.i in inside]
         if joint and head.pos_ == "PROPN":
+            here = self._mention_at(head)
+            pair = [m for m in self.mentions if here is not None and m.start == here.start and "_and_" in m.entity.key]
+            if pair:
+                return self._speaker_of(pair[0].entity)
             parts = [self._named(head, surface)] + [self._named(c, surface) for c in joint]
             parts = [p for p in parts if p is not None]
             if len(parts) >= 2:
-                return Speaker("_and_".join(p.key for p in parts), parts[0].speaker_type, parts[0].role,
+                return Speaker("_and_".join(sorted(p.key for p in parts)), parts[0].speaker_type, parts[0].role,
                                surface)
+        own_mention = self._mention_at(head)
+        if own_mention is None or own_mention.entity.kind != "person":
+            # "Colorado's attorney general, John Suthers", "another leading Dem, Sen. Ann Roe":
+            # the name in apposition is the speaker
+            for c in head.rights:
+                if c.dep_ == "appos" and c.i in inside and c.pos_ == "PROPN":
+                    m = self._mention_at(c)
+                    if m is not None and m.entity.kind == "person":
+                        return self._speaker_of(m.entity)
+        if head.pos_ == "NOUN":
+            if head.lemma_.lower() in DOCUMENT_NOUNS:
+                issuer = self._issuer(head, inside, depth)
+                if issuer is not None:
+                    return issuer
         named = self._named(head, surface)
         if named is not None:
             return named
-        return self._common(head, toks, surface)
+        return self._common(head, toks, surface, depth)
+
+    def _issuer(self, head, inside, depth: int) -> Speaker | None:
+        """Who issued a document (guideline rule 8): its possessor (``his website``, ``Ivana Trump's
+        brief``), its ``by``/``from`` phrase, a named body modifying it (``a Fox News poll``), or, for
+        a definite one (``the poll``), what an earlier mention of the same noun was resolved to."""
+        for c in head.children:
+            if c.dep_ == "poss":
+                return self._resolve_token(c, depth)
+        for c in head.subtree:
+            if c.dep_ == "pobj" and c.head.lower_ in ("by", "from") and c.i in inside and c.pos_ == "PROPN":
+                return self._resolve_token(c, depth)
+        for c in head.lefts:
+            if c.dep_ == "compound" and c.pos_ == "PROPN" and self._mention_at(c) is not None:
+                return self._speaker_of(self._mention_at(c).entity)
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.lefts)
+        if definite and depth < 3:
+            lemma = head.lemma_.lower()
+            kind = DOCUMENT_KINDS.get(lemma, lemma)
+            here = self._abs(head)
+            for start, _, tok, _ in reversed(self.tokens):
+                if start < here and DOCUMENT_KINDS.get(tok.lemma_.lower(), tok.lemma_.lower()) == kind \
+                        and tok.pos_ == "NOUN":
+                    earlier = self._resolve_token(tok, depth + 1, whole=True)
+                    if earlier is not None and not earlier.key.endswith(tok.lemma_.lower()):
+                        return earlier
+                    break
+        return None
+
+    def _resolve_token(self, tok, depth: int, whole: bool = False) -> Speaker | None:
+        """Resolve the phrase headed by ``tok`` (its subtree when ``whole``, else the token)."""
+        toks = list(tok.subtree) if whole else [tok]
+        start, end = self._abs(toks[0]), self._abs(toks[-1]) + len(toks[-1].text)
+        return self.resolve(start, end, depth + 1)
 
     def _mention_at(self, tok) -> _Mention | None:
         return self._mention_near(self._abs(tok))
 
     def _mention_near(self, off: int) -> _Mention | None:
+        """The shortest mention holding ``off`` (a person before the pair it is part of)."""
+        best = None
         for m in self.mentions:
-            if m.start <= off < m.end:
-                return m
             if m.start > off:
                 break
-        return None
+            if m.start <= off < m.end and (best is None or m.end - m.start < best.end - best.start):
+                best = m
+        return best
 
     def _speaker_of(self, ent: _Entity, resolved_from: str = "") -> Speaker:
         stype, role = ent.typed()
@@ -614,7 +735,7 @@ class ArticleSpeakers:
             return Speaker(m.entity.key, "official", "office", surface)
         return self._speaker_of(m.entity)
 
-    def _common(self, head, toks, surface: str) -> Speaker:
+    def _common(self, head, toks, surface: str, depth: int = 0) -> Speaker:
         low_words = [t[2].lower_ for t in toks]
         lemma = head.lemma_.lower()
         sent = self.tokens[self._tok_at[(id(head.doc), head.i)]][3]
@@ -622,12 +743,18 @@ class ArticleSpeakers:
         has_name = any(t[2].ent_type_ in ("PERSON",) and t[2].head.i == head.i and t[2].dep_ == "compound"
                        for t in toks)
         own = described(surface)
+        partitive = [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for g in c.children if g.dep_ == "pobj" and g.lower_ in ANON_HEADS]
+        if head.pos_ in ("NUM", "PRON", "ADJ", "DET") and partitive:     # "one of the president's aides"
+            return Speaker("anon_" + slug(partitive[0].lemma_), "anonymous", "anonymous", surface)
+        if head.lower_ in ANON_HEADS and head.tag_ in ("NNS", "NNPS") and head.ent_type_ != "PERSON":
+            has_name = False                    # "Clinton aides": the aides are unnamed
         if (head.lower_ in ANON_HEADS or lemma in ANON_HEADS or ANONYMITY_RE.search(surface)) and not has_name \
                 and not (head.lower_ in ("officials", "leaders") and any(w in BODY_MODIFIERS for w in low_words)):
-            return Speaker("anon_" + slug(" ".join(low_words[-3:])), "anonymous", "anonymous", surface)
+            return Speaker("anon_" + slug(lemma), "anonymous", "anonymous", surface)
         if ANONYMITY_RE.search(self.text, s0, s1) and head.pos_ == "NOUN" and not has_name \
                 and head.lower_ not in BODY_HEADS:
-            return Speaker("anon_" + slug(head.lower_), "anonymous", "anonymous", surface)
+            return Speaker("anon_" + slug(lemma), "anonymous", "anonymous", surface)
         definite = any(t[2].lower_ in ("the", "this", "that") or t[2].dep_ == "poss" for t in toks[:2])
         if definite and head.tag_ in ("NN", "NNP"):
             ent = self._role_antecedent(head, own)
@@ -651,15 +778,21 @@ class ArticleSpeakers:
         off = self._abs(head)
         before = [m for m in self.mentions if m.start < off]
         terms = {ABBREVIATIONS.get(t, t) for t in terms}
+        person_noun = head.lower_ in PERSON_NOUNS
         for m in reversed(before):
-            if terms & {ABBREVIATIONS.get(t, t) for _, _, t in m.entity.found}:
+            if (m.entity.kind == "person") == person_noun and \
+                    terms & {ABBREVIATIONS.get(t, t) for _, _, t in m.entity.found}:
                 return m.entity
-        person_noun = head.ent_type_ == "" and head.lower_ not in ANON_HEADS and typed is not None \
-            and head.lower_ in PERSON_NOUNS
-        if person_noun:
+        if person_noun and head.ent_type_ == "" and typed is not None:
             for m in reversed(before):
                 if m.entity.kind == "person" and m.entity.typed() == typed:
                     return m.entity
+        if person_noun:                          # "the New York businessman": the person in focus
+            sent = self._sent_of(head)
+            near = [m for m in before if m.entity.kind == "person" and sent - m.sent <= self.window]
+            if near:
+                return max(near, key=lambda m: (self.speaker_weight * m.speaker + SUBJECT_WEIGHT * m.subject
+                                                - (sent - m.sent), m.start)).entity
         if typed and typed[1] in ("agency", "court", "party", "campaign", "ngo", "business", "media"):
             for m in reversed(before):
                 if m.entity.kind in ("org", "place") and m.entity.typed() == typed:
@@ -685,8 +818,7 @@ class ArticleSpeakers:
                     sub = self._common(ant, [x for x in self._span_tokens(self._abs(ant), self._abs(ant) + 1)],
                                        ant.text)
                 return Speaker(sub.key, sub.speaker_type, sub.role, sub.name, ant.text, sub.registry_actor)
-            if low in RELATIVE_PRONOUNS:
-                return None
+            return None                          # "many", "each": a group noun of its own
         if low in ("i", "me", "my"):
             if self._in_quote(off):
                 return None
@@ -699,6 +831,9 @@ class ArticleSpeakers:
             ("group", "org", "place", "person")
         cands = [m for m in self.mentions if m.start < off and sent - m.sent <= self.window
                  and m.entity.kind in kinds]
+        if not self._in_quote(off):              # a speaker outside quotation marks is not someone quoted about
+            outside = [m for m in cands if not self._in_quote(m.start)]
+            cands = outside or cands
         if not cands and want:                  # nobody near: the most mentioned person so far
             earlier = [m for m in self.mentions if m.start < off and m.entity.kind == "person"
                        and m.entity.sex in (want, None)]
@@ -717,7 +852,7 @@ class ArticleSpeakers:
         if not cands:
             return None
         # salience: a speaker (subject of a speech verb) or subject counts more, distance less
-        best = max(cands, key=lambda m: (SPEAKER_WEIGHT * m.speaker + SUBJECT_WEIGHT * m.subject
+        best = max(cands, key=lambda m: (self.speaker_weight * m.speaker + SUBJECT_WEIGHT * m.subject
                                          - (sent - m.sent), m.start))
         return self._speaker_of(best.entity, self.text[best.start:best.end])
 
