@@ -10,7 +10,9 @@ Clinton`` are one actor), and a surname-only name joins the one full name of
 the corpus with that surname (none when two people share it). Each surface form
 is an alias row; its ``label`` is the title or honorific the outlet used with
 the name (``sen.``, ``mr.``), else the actor id — the word choice, as in
-``data/actors.csv``; ``source`` says how often and in which outlets it was seen;
+``data/actors.csv``; a role noun the article used for the actor as a subject
+(``the GOP chairman``) is a ``descriptor`` row labelled by its head noun (review
+these: a descriptor matches any text that uses it); ``source`` says how often and in which outlets it was seen;
 ``speaker_type`` is the type most often read from the articles.
 
 The output has the columns of ``data/actors.csv`` (:data:`REGISTRY_COLUMNS`)
@@ -113,25 +115,27 @@ def propose_registry(corpus: pd.DataFrame, nlp=None, min_articles: int = MIN_ART
     from analysis.nlp import load_nlp
 
     nlp = nlp or load_nlp()
-    seen = []       # (name, kind, surface, outlet, article, speaker_type)
+    seen = []       # (name, kind, surface, outlet, article, speaker_type, named)
     for aid, outlet, text in zip(corpus["article_id"], corpus["outlet"], corpus["text"]):
         art = sp.ArticleSpeakers(str(text), Parse.of(str(text), nlp))
+        named = {id(m.entity) for m in art.mentions if m.named}
         for m in art.mentions:
             e = m.entity
-            if e.kind == "group":
-                continue
-            seen.append((e.name, e.kind, text[m.start:m.end], outlet, aid, e.typed()[0]))
+            if e.kind == "group" or id(e) not in named:
+                continue                         # groups, pairs, and what is never named
+            seen.append((e.name, e.kind, text[m.start:m.end], outlet, aid, e.typed()[0], m.named))
     canon = canonical_names(sorted({(n, k) for n, k, *_ in seen}))
     rows = collections.defaultdict(lambda: {"n": 0, "outlets": collections.Counter(), "articles": set()})
     actor_info: dict[str, dict] = collections.defaultdict(lambda: {"names": collections.Counter(),
                                                                     "types": collections.Counter(),
                                                                     "kind": collections.Counter(),
                                                                     "articles": set()})
-    for name, kind, surface, outlet, aid, stype in seen:
+    for name, kind, surface, outlet, aid, stype, is_name in seen:
         actor = canon[name]
         actor = (merges or {}).get(surface, (merges or {}).get(actor, actor))
         surface = re.sub(r"['’]s$", "", " ".join(surface.split()))
         r = rows[(actor, surface)]
+        r["named"] = is_name
         r["n"] += 1
         r["outlets"][outlet] += 1
         r["articles"].add(aid)
@@ -151,9 +155,11 @@ def propose_registry(corpus: pd.DataFrame, nlp=None, min_articles: int = MIN_ART
         atype = "media" if stype in ("other_media", "state_media") else _KIND_TYPE.get(kind, "organisation")
         fullest = max(info["names"], key=lambda n: (len(sp.name_parts(n)), info["names"][n]))
         outlets = ", ".join(f"{o} {c}" for o, c in sorted(r["outlets"].items()))
+        descriptor = not r["named"]              # "the GOP chairman": a label the outlet used for the actor
         out.append({"actor": actor, "actor_name": fullest, "type": atype, "alias": surface,
-                    "label": _label(surface, actor), "metonymy": "false", "speaker_type": stype,
+                    "label": surface.split()[-1].lower() if descriptor else _label(surface, actor),
+                    "metonymy": "false", "speaker_type": stype,
                     "source": f"proposed from the corpus: {r['n']} mentions in {len(r['articles'])} articles "
                               f"({outlets})",
-                    "form": "name"})
+                    "form": "descriptor" if descriptor else "name"})
     return pd.DataFrame(out, columns=list(REGISTRY_COLUMNS))

@@ -99,6 +99,8 @@ DOCUMENT_NOUNS = frozenset("report poll survey study lawsuit suit brief submissi
 DOCUMENT_KINDS = {"poll": "study", "survey": "study", "study": "study", "research": "study", "analysis": "study",
                   "report": "study", "lawsuit": "suit", "suit": "suit", "complaint": "suit", "filing": "suit",
                   "statement": "statement", "release": "statement", "letter": "statement"}
+#: Plural person nouns that may sum up a pair named before (``the two leaders``, ``both men``).
+PERSON_PLURALS = frozenset("leaders men women presidents candidates senators officials ministers".split())
 #: Bodies a person heads as the noun's possessor or modifier (``the Clinton campaign``).
 HEADED_BODIES = frozenset(("campaign", "administration", "team"))
 #: Words that make the description after them a past one.
@@ -331,6 +333,7 @@ class _Mention:
     entity: _Entity
     subject: bool
     speaker: bool = False
+    named: bool = True          # False for a common-noun subject (:meth:`ArticleSpeakers._subject_mentions`)
 
 
 class ArticleSpeakers:
@@ -401,6 +404,10 @@ class ArticleSpeakers:
             if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or self._mention_near(s) is not None:
                 continue
             toks = [t for t in self._span_tokens(self._abs(tok.left_edge), s + len(tok.text))]
+            cut = [i for i, t in enumerate(toks) if t[2].text in (",", ";", ":", "(", ")", "—", "–") or t[2].is_quote]
+            toks = toks[cut[-1] + 1:] if cut else toks        # the noun phrase, not an apposition before it
+            if not toks:
+                continue
             found = self._common(tok, toks, self.text[toks[0][0]:toks[-1][1]])
             if (found.speaker_type, found.role) == ("other", "other"):
                 continue                         # "the choice", "his returns": not a source
@@ -409,7 +416,7 @@ class ArticleSpeakers:
                 kind = "person" if tok.lower_ in PERSON_NOUNS else "group" if tok.tag_ == "NNS" else "org"
                 ent = self._entity(found.key, kind, found.name, plural=tok.tag_ == "NNS")
                 ent.found.append((found.speaker_type, found.role, tok.lower_))
-            m = _Mention(toks[0][0], toks[-1][1], k, ent, True, _speaks(tok.head))
+            m = _Mention(toks[0][0], toks[-1][1], k, ent, True, _speaks(tok.head), named=False)
             self.mentions.insert(bisect.bisect_right([x.start for x in self.mentions], m.start), m)
 
     def _joint_mentions(self) -> None:
@@ -678,6 +685,14 @@ class ArticleSpeakers:
             if c.dep_ == "compound" and c.pos_ == "PROPN" and self._mention_at(c) is not None:
                 return self._speaker_of(self._mention_at(c).entity)
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.lefts)
+        sub = list(head.subtree)
+        if not definite and depth == 0 and (sub[0].i < min(inside) or sub[-1].i > max(inside)):
+            # "A statement posted on the presidency's page": typed by its whole phrase, keyed by the span
+            whole = self._resolve_token(head, depth, whole=True)
+            if whole is not None and (whole.speaker_type, whole.role) != ("other", "other"):
+                alone = self._common(head, [t for t in self.tokens if t[2].i in inside and t[2].doc is head.doc],
+                                     head.text, depth + 1)
+                return Speaker(alone.key, whole.speaker_type, whole.role, whole.name, "", whole.registry_actor)
         if definite and depth < 3:
             lemma = head.lemma_.lower()
             kind = DOCUMENT_KINDS.get(lemma, lemma)
@@ -686,8 +701,15 @@ class ArticleSpeakers:
                 if start < here and DOCUMENT_KINDS.get(tok.lemma_.lower(), tok.lemma_.lower()) == kind \
                         and tok.pos_ == "NOUN":
                     earlier = self._resolve_token(tok, depth + 1, whole=True)
-                    if earlier is not None and not earlier.key.endswith(tok.lemma_.lower()):
-                        return earlier
+                    if earlier is None:
+                        break
+                    if earlier.key in self.entities or earlier.registry_actor:
+                        return earlier           # the issuer found for the earlier mention
+                    if (earlier.speaker_type, earlier.role) != ("other", "other"):
+                        # typed by its description: that type, under the earlier mention's own key
+                        alone = self._resolve_token(tok, depth + 1)
+                        return Speaker(alone.key if alone else earlier.key, earlier.speaker_type, earlier.role,
+                                       earlier.name, earlier.name)
                     break
         return None
 
@@ -700,12 +722,14 @@ class ArticleSpeakers:
     def _mention_at(self, tok) -> _Mention | None:
         return self._mention_near(self._abs(tok))
 
-    def _mention_near(self, off: int) -> _Mention | None:
-        """The shortest mention holding ``off`` (a person before the pair it is part of)."""
+    def _mention_near(self, off: int, named: bool = False) -> _Mention | None:
+        """The shortest mention holding ``off`` (a person before the pair it is part of); ``named``: of a name."""
         best = None
         for m in self.mentions:
             if m.start > off:
                 break
+            if named and not m.named:
+                continue
             if m.start <= off < m.end and (best is None or m.end - m.start < best.end - best.start):
                 best = m
         return best
@@ -749,13 +773,22 @@ class ArticleSpeakers:
             return Speaker("anon_" + slug(partitive[0].lemma_), "anonymous", "anonymous", surface)
         if head.lower_ in ANON_HEADS and head.tag_ in ("NNS", "NNPS") and head.ent_type_ != "PERSON":
             has_name = False                    # "Clinton aides": the aides are unnamed
+        if toks and toks[0][2].lower_ == "the" and head.tag_ == "NNS" and head.lower_ in PERSON_PLURALS:
+            has_name = True                      # "the two leaders": people named before, not anonymous
         if (head.lower_ in ANON_HEADS or lemma in ANON_HEADS or ANONYMITY_RE.search(surface)) and not has_name \
                 and not (head.lower_ in ("officials", "leaders") and any(w in BODY_MODIFIERS for w in low_words)):
             return Speaker("anon_" + slug(lemma), "anonymous", "anonymous", surface)
         if ANONYMITY_RE.search(self.text, s0, s1) and head.pos_ == "NOUN" and not has_name \
                 and head.lower_ not in BODY_HEADS:
             return Speaker("anon_" + slug(lemma), "anonymous", "anonymous", surface)
-        definite = any(t[2].lower_ in ("the", "this", "that") or t[2].dep_ == "poss" for t in toks[:2])
+        # a possessed role noun ("Weiner's spokesman") is someone else: not an anaphor
+        possessed = any(t[2].dep_ == "poss" for t in toks)
+        definite = (any(t[2].lower_ in ("the", "this", "that") for t in toks[:2]) and not possessed) or \
+            (possessed and head.lower_ in HEADED_BODIES)    # "her campaign" is the campaign named before
+        if definite and head.tag_ == "NNS" and head.lower_ in PERSON_PLURALS:
+            pair = self._recent_pair(head)       # "the two leaders" after "Assad and Putin"
+            if pair is not None:
+                return self._speaker_of(pair, pair.name)
         if definite and head.tag_ in ("NN", "NNP"):
             ent = self._role_antecedent(head, own)
             if ent is not None:
@@ -770,6 +803,12 @@ class ArticleSpeakers:
         if best is None:
             best = ("other", "other")
         return Speaker(slug(" ".join(w for w in low_words if w not in ("a", "an", "the"))), *best, surface)
+
+    def _recent_pair(self, head) -> _Entity | None:
+        """The pair (``A and B``) mentioned last within the pronoun window before ``head``."""
+        off, sent = self._abs(head), self._sent_of(head)
+        pairs = [m for m in self.mentions if m.start < off and "_and_" in m.entity.key and sent - m.sent <= self.window]
+        return pairs[-1].entity if pairs else None
 
     def _role_antecedent(self, head, own) -> _Entity | None:
         """The entity a definite role noun refers to: the most recent one described by the same term."""
@@ -787,12 +826,6 @@ class ArticleSpeakers:
             for m in reversed(before):
                 if m.entity.kind == "person" and m.entity.typed() == typed:
                     return m.entity
-        if person_noun:                          # "the New York businessman": the person in focus
-            sent = self._sent_of(head)
-            near = [m for m in before if m.entity.kind == "person" and sent - m.sent <= self.window]
-            if near:
-                return max(near, key=lambda m: (self.speaker_weight * m.speaker + SUBJECT_WEIGHT * m.subject
-                                                - (sent - m.sent), m.start)).entity
         if typed and typed[1] in ("agency", "court", "party", "campaign", "ngo", "business", "media"):
             for m in reversed(before):
                 if m.entity.kind in ("org", "place") and m.entity.typed() == typed:
@@ -900,7 +933,9 @@ def assign(text: str, nlp, quotes, resolver=None):
         found = art.resolve(s0, s1)
         pronoun = bool(found.resolved_from) or r.speaker.lower() in PRONOUN_GENDER or \
             r.speaker.lower() in PLURAL_PRONOUNS | THING_PRONOUNS | RELATIVE_PRONOUNS
-        known, _, rtype = resolver.actor(r.speaker) if resolver is not None and not pronoun else (None, None, None)
+        # the registry override: the speaker's own surface, or a pronoun's antecedent
+        said = found.resolved_from if pronoun else r.speaker
+        known, _, rtype = resolver.actor(said) if resolver is not None and said else (None, None, None)
         if known:
             actors.append(known)
             types.append(rtype or found.speaker_type)
