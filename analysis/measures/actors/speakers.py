@@ -334,6 +334,7 @@ class _Mention:
     subject: bool
     speaker: bool = False
     named: bool = True          # False for a common-noun subject (:meth:`ArticleSpeakers._subject_mentions`)
+    oblique: bool = False       # the object of a preposition ("peaceful life in Syria"): a place, not a speaker
 
 
 class ArticleSpeakers:
@@ -479,7 +480,8 @@ class ArticleSpeakers:
         root = ent.root
         subject = root.dep_ in ("nsubj", "nsubjpass")
         self.mentions.append(_Mention(self._abs(ent[0]), self._abs(ent[-1]) + len(ent[-1].text),
-                                      self._sent_of(root), entity, subject, subject and _speaks(root.head)))
+                                      self._sent_of(root), entity, subject, subject and _speaks(root.head),
+                                      oblique=root.dep_ == "pobj"))
         self._last_seen[entity.key] = self._abs(ent[0])
 
     def _known_person(self, name: str) -> _Entity | None:
@@ -867,6 +869,8 @@ class ArticleSpeakers:
         if not self._in_quote(off):              # a speaker outside quotation marks is not someone quoted about
             outside = [m for m in cands if not self._in_quote(m.start)]
             cands = outside or cands
+        if low in THING_PRONOUNS:                # "… in Syria, it added": a place after a preposition is not it
+            cands = [m for m in cands if not m.oblique] or cands
         if not cands and want:                  # nobody near: the most mentioned person so far
             earlier = [m for m in self.mentions if m.start < off and m.entity.kind == "person"
                        and m.entity.sex in (want, None)]
