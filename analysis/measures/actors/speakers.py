@@ -355,6 +355,7 @@ class ArticleSpeakers:
         self.speaker_weight = SPEAKER_WEIGHT if speaker_weight is None else speaker_weight
         self._registry = registry if registry is not None else _registry_lookup
         self._quotes = sorted(quotes or [])
+        self._quote_starts = [q[0] for q in self._quotes]
         self.tokens: list = []          # (start, end, token, sentence index)
         self.sent_bounds: list = []
         for para, doc in paragraph_docs(text, nlp):
@@ -370,6 +371,7 @@ class ArticleSpeakers:
         self.mentions: list[_Mention] = []
         self._surnames: dict[str, list[str]] = {}
         self._spoken_for: list = []
+        self._term_cache: dict = {}
         self._last_seen: dict[str, int] = {}
         self._collect()
 
@@ -392,8 +394,9 @@ class ArticleSpeakers:
         for ent in ents:
             if ent.label_ in ("ORG", "GPE", "NORP", "FAC"):
                 self._add_entity_mention(ent)
+        self._index()
         self._joint_mentions()
-        self.mentions.sort(key=lambda m: m.start)
+        self._index()
         self._bodies_spoken_for()
         self._gender_votes()
         self._subject_mentions()
@@ -418,7 +421,25 @@ class ArticleSpeakers:
                 ent = self._entity(found.key, kind, found.name, plural=tok.tag_ == "NNS")
                 ent.found.append((found.speaker_type, found.role, tok.lower_))
             m = _Mention(toks[0][0], toks[-1][1], k, ent, True, _speaks(tok.head), named=False)
-            self.mentions.insert(bisect.bisect_right([x.start for x in self.mentions], m.start), m)
+            k = bisect.bisect_right(self._m_starts, m.start)
+            self.mentions.insert(k, m)
+            self._m_starts.insert(k, m.start)
+            self._longest = max(self._longest, m.end - m.start)
+            bisect.insort(self._ent_starts.setdefault(ent.key, []), m.start)
+
+    def _index(self) -> None:
+        """Sort the mentions and keep their starts (look-ups by offset in log time)."""
+        self.mentions.sort(key=lambda m: m.start)
+        self._m_starts = [m.start for m in self.mentions]
+        self._longest = max((m.end - m.start for m in self.mentions), default=0)
+        self._ent_starts: dict[str, list[int]] = {}
+        for m in self.mentions:
+            self._ent_starts.setdefault(m.entity.key, []).append(m.start)
+
+    def _before(self, off: int, first_sent: int = 0) -> list:
+        """Mentions starting before ``off`` in sentence ``first_sent`` or later, in text order."""
+        lo = bisect.bisect_left(self._m_starts, self.sent_bounds[first_sent][0]) if first_sent > 0 else 0
+        return self.mentions[lo:bisect.bisect_left(self._m_starts, off)]
 
     def _joint_mentions(self) -> None:
         """``Obama and Clinton``: one plural mention of the pair (keyed ``a_and_b``), for a later ``they``."""
@@ -699,8 +720,8 @@ class ArticleSpeakers:
             lemma = head.lemma_.lower()
             kind = DOCUMENT_KINDS.get(lemma, lemma)
             here = self._abs(head)
-            for start, _, tok, _ in reversed(self.tokens):
-                if start < here and DOCUMENT_KINDS.get(tok.lemma_.lower(), tok.lemma_.lower()) == kind \
+            for start, _, tok, _ in reversed(self.tokens[:bisect.bisect_left(self._tok_starts, here)]):
+                if DOCUMENT_KINDS.get(tok.lemma_.lower(), tok.lemma_.lower()) == kind \
                         and tok.pos_ == "NOUN":
                     earlier = self._resolve_token(tok, depth + 1, whole=True)
                     if earlier is None:
@@ -727,9 +748,9 @@ class ArticleSpeakers:
     def _mention_near(self, off: int, named: bool = False) -> _Mention | None:
         """The shortest mention holding ``off`` (a person before the pair it is part of); ``named``: of a name."""
         best = None
-        for m in self.mentions:
-            if m.start > off:
-                break
+        hi = bisect.bisect_right(self._m_starts, off)
+        lo = bisect.bisect_left(self._m_starts, off - self._longest)
+        for m in self.mentions[lo:hi]:
             if named and not m.named:
                 continue
             if m.start <= off < m.end and (best is None or m.end - m.start < best.end - best.start):
@@ -809,33 +830,47 @@ class ArticleSpeakers:
     def _recent_pair(self, head) -> _Entity | None:
         """The pair (``A and B``) mentioned last within the pronoun window before ``head``."""
         off, sent = self._abs(head), self._sent_of(head)
-        pairs = [m for m in self.mentions if m.start < off and "_and_" in m.entity.key and sent - m.sent <= self.window]
+        pairs = [m for m in self._before(off, max(0, sent - self.window)) if "_and_" in m.entity.key]
         return pairs[-1].entity if pairs else None
 
     def _role_antecedent(self, head, own) -> _Entity | None:
-        """The entity a definite role noun refers to: the most recent one described by the same term."""
-        terms = {t for _, _, t in own} or {head.lower_}
+        """The entity a definite role noun refers to: the most recent one described by the same term;
+        else (a person noun, or a body noun of a typed kind) the most recent one of the same type."""
+        terms = {ABBREVIATIONS.get(t, t) for t in ({t for _, _, t in own} or {head.lower_})}
         typed = best_type(own)
         off = self._abs(head)
-        before = [m for m in self.mentions if m.start < off]
-        terms = {ABBREVIATIONS.get(t, t) for t in terms}
         person_noun = head.lower_ in PERSON_NOUNS
-        for m in reversed(before):
-            if (m.entity.kind == "person") == person_noun and \
-                    terms & {ABBREVIATIONS.get(t, t) for _, _, t in m.entity.found}:
-                return m.entity
+        last = self._last_before(off)              # entity key -> its latest mention start before off
+        ents = [self.entities[k] for k in last if k in self.entities]
+        passes = [lambda e: (e.kind == "person") == person_noun and bool(terms & self._terms(e))]
         if person_noun and head.ent_type_ == "" and typed is not None:
-            for m in reversed(before):
-                if m.entity.kind == "person" and m.entity.typed() == typed:
-                    return m.entity
+            passes.append(lambda e: e.kind == "person" and e.typed() == typed)
         if typed and typed[1] in ("agency", "court", "party", "campaign", "ngo", "business", "media"):
-            for m in reversed(before):
-                if m.entity.kind in ("org", "place") and m.entity.typed() == typed:
-                    return m.entity
+            passes.append(lambda e: e.kind in ("org", "place") and e.typed() == typed)
+        for fits in passes:
+            found = [e for e in ents if fits(e)]
+            if found:
+                return max(found, key=lambda e: last[e.key])
         return None
 
+    def _terms(self, ent: _Entity) -> frozenset:
+        """The description terms of an entity, abbreviations spelled out (cached while ``found`` is unchanged)."""
+        key = (ent.key, len(ent.found))
+        if key not in self._term_cache:
+            self._term_cache[key] = frozenset(ABBREVIATIONS.get(t, t) for _, _, t in ent.found)
+        return self._term_cache[key]
+
+    def _last_before(self, off: int) -> dict[str, int]:
+        """Entity key → start of its latest mention before ``off``."""
+        out = {}
+        for key, starts in self._ent_starts.items():
+            i = bisect.bisect_left(starts, off)
+            if i:
+                out[key] = starts[i - 1]
+        return out
+
     def _in_quote(self, off: int) -> bool:
-        i = bisect.bisect_right([q[0] for q in self._quotes], off) - 1
+        i = bisect.bisect_right(self._quote_starts, off) - 1
         return i >= 0 and self._quotes[i][0] <= off < self._quotes[i][1]
 
     def _pronoun(self, head, toks) -> Speaker | None:
@@ -864,15 +899,14 @@ class ArticleSpeakers:
         want = PRONOUN_GENDER.get(low)
         kinds = ("person",) if want else ("org", "place", "group") if low in THING_PRONOUNS else \
             ("group", "org", "place", "person")
-        cands = [m for m in self.mentions if m.start < off and sent - m.sent <= self.window
-                 and m.entity.kind in kinds]
+        cands = [m for m in self._before(off, max(0, sent - self.window)) if m.entity.kind in kinds]
         if not self._in_quote(off):              # a speaker outside quotation marks is not someone quoted about
             outside = [m for m in cands if not self._in_quote(m.start)]
             cands = outside or cands
         if low in THING_PRONOUNS:                # "… in Syria, it added": a place after a preposition is not it
             cands = [m for m in cands if not m.oblique] or cands
         if not cands and want:                  # nobody near: the most mentioned person so far
-            earlier = [m for m in self.mentions if m.start < off and m.entity.kind == "person"
+            earlier = [m for m in self._before(off) if m.entity.kind == "person"
                        and m.entity.sex in (want, None)]
             counts = {}
             for m in earlier:
