@@ -66,6 +66,8 @@ def test_canonical_names_cluster_middle_names_and_surnames():
                                        ("Clinton", "person"), ("the Sierra Club", "org")])
     assert canon["Hillary Rodham Clinton"] == canon["Hillary Clinton"] == canon["Clinton"] == "hillary_clinton"
     assert canon["the Sierra Club"] == "sierra_club"
+    assert sp.person_key("Osama bin Laden") == "osama_bin_laden"
+    assert sp.person_key("Sen. Jim W. DeMint Jr.") == "jim_demint"
 
 
 def test_propose_registry_has_the_registry_columns_and_merges(tmp_path):

@@ -56,7 +56,7 @@ def canonical_names(names: list[tuple[str, str]]) -> dict[str, str]:
             continue
         parts = [p for p in sp.name_parts(name) if p not in ("jr", "jr.")]
         if len(parts) >= 2:
-            key = sp.slug(f"{parts[0]} {parts[-1]}")
+            key = sp.person_key(name)
             out[name] = key
             surnames[parts[-1]].add(key)
     for name, kind in names:

@@ -276,8 +276,18 @@ def name_parts(name: str) -> list[str]:
 
 
 def person_key(name: str) -> str:
-    """``"Sen. Jim W. DeMint"`` → ``jim_demint``: the within-article key of a person."""
+    """``"Sen. Jim W. DeMint"`` → ``jim_demint``: the key of a person, in the article and across a corpus.
+
+    First name and surname (with its particles: ``osama_bin_laden``); middle names and initials,
+    titles, honorifics and suffixes dropped, so ``Hillary Rodham Clinton`` and ``Hillary Clinton``
+    are one key in every article.
+    """
     parts = [p for p in name_parts(name) if p not in _SUFFIXES]
+    if len(parts) >= 3:
+        k = len(parts) - 1
+        while k > 1 and parts[k - 1] in _NAME_PARTICLES:
+            k -= 1
+        parts = [parts[0]] + parts[k:]
     return re.sub(r"[^0-9a-z]+", "_", " ".join(parts)).strip("_") or "unknown"
 
 
