@@ -18,7 +18,8 @@ former official``; ``the group's chief executive, Barry Rand``), and a party
 tag (``Sen. Ann Roe (D-Ore.)``, ``Rep. Al Moss, R-Texas``: a legislator). The
 descriptions of all mentions of an entity count for every mention, earlier or
 later, so ``Roe said`` after ``Sen. Ann Roe`` is an official. Descriptions are
-matched against ``data/speaker_roles.csv`` (office and title words, agencies,
+matched (:mod:`analysis.measures.actors.roles`) against
+``data/speaker_roles.csv`` (office and title words, agencies,
 police and military, courts, party and campaign roles, occupational nouns,
 groups, media nouns; each term with its source) and organisation names against
 ``data/media_outlets.csv`` (news organisations, state-controlled media apart).
@@ -66,22 +67,11 @@ from dataclasses import dataclass, field
 
 from analysis import paths
 from analysis.core.parse import docs as paragraph_docs
+from analysis.measures.actors.roles import (  # noqa: F401  (re-exported: the speakers' vocabulary)
+    HONORIFIC_GENDER, HONORIFICS, MEDIA_FILE, NAME_PARTICLES, PAST_WORDS, PRIORITY, ROLES_FILE, SUFFIXES,
+    WEAK_TERMS, acronym, best_type, described, media_names, media_patterns, name_parts, person_key, role_terms,
+    slug)
 
-ROLES_FILE = "speaker_roles.csv"
-MEDIA_FILE = "media_outlets.csv"
-
-#: Order in which a described entity's types win (guideline rule 2: office > party > campaign).
-PRIORITY = (("official", "office"), ("official", "police_military"), ("official", "court"),
-            ("official", "agency"), ("official", "party"), ("official", "campaign"),
-            ("state_media", "state_media"), ("other_media", "media"), ("expert", "academic"),
-            ("expert", "think_tank"), ("expert", "analyst"), ("other", "lawyer"), ("other", "ngo"),
-            ("other", "business"), ("other", "celebrity"), ("other", "citizen"),
-            ("anonymous", "anonymous"), ("collective", "group"))
-#: Terms that name a position inside some body: they give way to the body named beside them.
-WEAK_TERMS = frozenset("spokesman spokeswoman spokesperson aide aides adviser advisers advisor official "
-                       "officials president chairman chairwoman chair team executive chief executive ceo "
-                       "founder press secretary chief of staff director leader member".split()) | {
-    "press secretary", "chief of staff", "chief executive"}
 #: Abbreviated titles and the nouns a later role noun uses for them (``Sen.`` … ``the senator``).
 ABBREVIATIONS = {"sen.": "senator", "rep.": "representative", "gov.": "governor", "gen.": "general",
                  "del.": "delegate", "lt. gov.": "governor", "congressman": "representative",
@@ -103,8 +93,6 @@ DOCUMENT_KINDS = {"poll": "study", "survey": "study", "study": "study", "researc
 PERSON_PLURALS = frozenset("leaders men women presidents candidates senators officials ministers".split())
 #: Bodies a person heads as the noun's possessor or modifier (``the Clinton campaign``).
 HEADED_BODIES = frozenset(("campaign", "administration", "team"))
-#: Words that make the description after them a past one.
-PAST_WORDS = frozenset(("former", "ex", "ex-", "retired", "then", "then-", "onetime", "one-time", "late"))
 #: Heads that make an unnamed mention an anonymous source (guideline rule 6, amendment A2).
 ANON_HEADS = frozenset("source sources official officials aide aides adviser advisers advisor advisors "
                        "insider insiders staff staffer staffers sheriffs officers leaders".split())
@@ -119,8 +107,6 @@ ANONYMITY_RE = re.compile(r"condition of anonymity|declined to be (?:named|ident
                           re.I)
 PARTY_TAG_RE = re.compile(r"\s*(?:\(\s*|,\s*)(?:[DRI]|Dem|Rep)(?:\.|-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*\)?",
                           re.M)
-HONORIFIC_GENDER = {"mr.": "m", "mr": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
-HONORIFICS = frozenset(HONORIFIC_GENDER) | {"dr.", "dr", "sir", "dame"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
                   "she": "f", "her": "f", "hers": "f", "herself": "f"}
 PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
@@ -134,8 +120,10 @@ PRONOUN_WINDOW = 3
 #: 0.0 of 0/0.5/1.5/2.5 — a higher one links more pronouns to one person but merges more persons).
 SPEAKER_WEIGHT = 0.0
 SUBJECT_WEIGHT = 0.5
-_NAME_PARTICLES = frozenset("de del della di da van von der al al- el bin ibn la le st. st".split())
-_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+
+
+#: Punctuation a subject's noun phrase does not reach back over (an apposition or clause before it).
+_PHRASE_BREAKS = frozenset((",", ";", ":", "(", ")", "—", "–"))
 
 
 @dataclass(frozen=True)
@@ -151,52 +139,6 @@ class Speaker:
 
 
 @functools.lru_cache(maxsize=1)
-def role_terms() -> dict[str, tuple[str, str]]:
-    """``data/speaker_roles.csv`` as ``term → (speaker_type, role)`` (terms lower-case)."""
-    with open(paths.package_data(ROLES_FILE), encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    _check_rows(rows, ROLES_FILE, ("term", "speaker_type", "role", "source"))
-    return {r["term"].lower(): (r["speaker_type"], r["role"]) for r in rows}
-
-
-@functools.lru_cache(maxsize=1)
-def media_names() -> dict[str, str]:
-    """``data/media_outlets.csv`` as ``name → speaker_type`` (other_media / state_media)."""
-    with open(paths.package_data(MEDIA_FILE), encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    _check_rows(rows, MEDIA_FILE, ("name", "speaker_type", "source"))
-    return {r["name"]: r["speaker_type"] for r in rows}
-
-
-@functools.lru_cache(maxsize=1)
-def _media_patterns() -> list[tuple[re.Pattern, str, str]]:
-    """A name matches as written (capitals matter: *the independent* is no outlet); ``The`` in any case."""
-    out = []
-    for name, stype in media_names().items():
-        body = re.escape(name)
-        if name.startswith("The "):
-            body = "[Tt]he " + re.escape(name[4:])
-        out.append((re.compile(r"(?<![\w.])" + body + r"(?![\w])"), stype, name.lower()))
-    return out
-
-
-def _check_rows(rows: list[dict], name: str, columns: tuple[str, ...]) -> None:
-    from analysis.core.speakers import SPEAKER_TYPES
-
-    for i, r in enumerate(rows, 2):
-        missing = [c for c in columns if not (r.get(c) or "").strip()]
-        if missing:
-            raise ValueError(f"{name} line {i}: empty {', '.join(missing)}")
-        if r["speaker_type"] not in SPEAKER_TYPES:
-            raise ValueError(f"{name} line {i}: unknown speaker_type {r['speaker_type']!r}")
-
-
-@functools.lru_cache(maxsize=1)
-def _term_lengths() -> tuple[int, ...]:
-    return tuple(sorted({len(t.split()) for t in role_terms()}, reverse=True))
-
-
-@functools.lru_cache(maxsize=1)
 def _speech_lemmas() -> frozenset[str]:
     with open(paths.package_data("reporting_verbs.csv"), encoding="utf-8", newline="") as fh:
         return frozenset(r["lemma"] for r in csv.DictReader(fh)) | {"say", "tell", "add", "write", "tweet"}
@@ -206,99 +148,6 @@ def _speaks(verb) -> bool:
     """Whether a subject of ``verb`` is speaking: a speech verb, or issuing a document (``issued a statement``)."""
     return verb.lemma_.lower() in _speech_lemmas() or any(
         c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_NOUNS for c in verb.children)
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z][A-Za-z.\-’']*[A-Za-z.]|[A-Za-z]", text)
-
-
-def described(text: str, media: bool = True) -> list[tuple[str, str, str]]:
-    """Every current ``(speaker_type, role, term)`` a description names, in text order.
-
-    ``"Trump campaign spokesman"`` → campaign and office (weak); terms after a
-    past word (``former``) in the same phrase are left out; a media outlet's
-    name counts as ``other_media``/``state_media`` when ``media``.
-    """
-    terms, out = role_terms(), []
-    low = text.lower()
-    if media:
-        for rx, stype, name in _media_patterns():
-            for m in rx.finditer(text):
-                out.append((m.start(), stype, "state_media" if stype == "state_media" else "media", name))
-    for clause in re.split(r"[,;()]|\bwho\b|\bwhich\b|\bthat\b", low):
-        words = [w.strip("’'").rstrip("’'s") if w.endswith(("’s", "'s")) else w.strip("’'") for w in _words(clause)]
-        past, i = False, 0
-        base = low.find(clause)
-        while i < len(words):
-            w = words[i]
-            if w in PAST_WORDS or w.startswith(("then-", "ex-")):
-                past = True
-                if w.startswith(("then-", "ex-")):
-                    words[i] = w.split("-", 1)[1]
-                    continue
-                i += 1
-                continue
-            for n in _term_lengths():
-                cand = " ".join(words[i:i + n])
-                if len(words[i:i + n]) == n and cand in terms:
-                    if not past:
-                        out.append((base + i, *terms[cand], cand))
-                    i += n
-                    break
-            else:
-                i += 1
-    out.sort(key=lambda t: t[0])
-    return [(t[1], t[2], t[3]) for t in out]
-
-
-def best_type(found: list[tuple[str, str, str]]) -> tuple[str, str] | None:
-    """The winning ``(speaker_type, role)`` of :func:`described` output (strong terms first, :data:`PRIORITY`)."""
-    if not found:
-        return None
-    strong = [f for f in found if f[2] not in WEAK_TERMS]
-    pool = strong or found
-    rank = {p: k for k, p in enumerate(PRIORITY)}
-    return min(((t, r) for t, r, _ in pool), key=lambda p: rank.get(p, len(rank)))
-
-
-# --------------------------------------------------------------------------- names
-
-def name_parts(name: str) -> list[str]:
-    """A person's name as lower-case parts, honorifics, titles, middle initials and possessive dropped."""
-    terms = role_terms()
-    words = [w for w in re.split(r"\s+", name.strip()) if w]
-    words = [re.sub(r"['’]s?$", "", w) for w in words]
-    while words and (words[0].lower() in HONORIFICS or words[0].lower() in terms or words[0].lower() == "the"):
-        words = words[1:]
-    parts = [w.lower().strip(".,") for w in words
-             if w and not re.fullmatch(r"[A-Z]\.?", w) and not w.startswith(('"', "“", "("))]
-    return [p for p in parts if p and p not in _SUFFIXES or p in ("jr", "jr.")]
-
-
-def person_key(name: str) -> str:
-    """``"Sen. Jim W. DeMint"`` → ``jim_demint``: the key of a person, in the article and across a corpus.
-
-    First name and surname (with its particles: ``osama_bin_laden``); middle names and initials,
-    titles, honorifics and suffixes dropped, so ``Hillary Rodham Clinton`` and ``Hillary Clinton``
-    are one key in every article.
-    """
-    parts = [p for p in name_parts(name) if p not in _SUFFIXES]
-    if len(parts) >= 3:
-        k = len(parts) - 1
-        while k > 1 and parts[k - 1] in _NAME_PARTICLES:
-            k -= 1
-        parts = [parts[0]] + parts[k:]
-    return re.sub(r"[^0-9a-z]+", "_", " ".join(parts)).strip("_") or "unknown"
-
-
-def slug(text: str) -> str:
-    words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in ("the", "a", "an", "s")]
-    return "_".join(words[:6]) or "unknown"
-
-
-def acronym(name: str) -> str:
-    caps = [w[0] for w in re.findall(r"[A-Za-z][\w\-’']*", name) if w[0].isupper() and w.lower() != "the"]
-    return "".join(caps).upper()
 
 
 # --------------------------------------------------------------------------- the article's entities
@@ -418,7 +267,7 @@ class ArticleSpeakers:
             if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or self._mention_near(s) is not None:
                 continue
             toks = [t for t in self._span_tokens(self._abs(tok.left_edge), s + len(tok.text))]
-            cut = [i for i, t in enumerate(toks) if t[2].text in (",", ";", ":", "(", ")", "—", "–") or t[2].is_quote]
+            cut = [i for i, t in enumerate(toks) if t[2].text in _PHRASE_BREAKS or t[2].is_quote]
             toks = toks[cut[-1] + 1:] if cut else toks        # the noun phrase, not an apposition before it
             if not toks:
                 continue
@@ -484,13 +333,14 @@ class ArticleSpeakers:
     def _add_entity_mention(self, ent) -> None:
         if ent.label_ == "PERSON":              # "Manley put Reid": the name ends at a lower-case word
             k = next((j for j, t in enumerate(ent) if j and (t.text[:1].islower() or t.tag_.startswith("VB"))
-                      and t.lower_ not in _NAME_PARTICLES), len(ent))
+                      and t.lower_ not in NAME_PARTICLES), len(ent))
             if k < len(ent):
                 from spacy.tokens import Span
 
                 ent = Span(ent.doc, ent.start, ent.start + k, label=ent.label_)
         name = ent.text
-        if ent.label_ == "PERSON" and any(r.fullmatch(re.sub(r"['’]s$", "", name)) for r, _, _ in _media_patterns()):
+        bare = re.sub(r"['’]s$", "", name)
+        if ent.label_ == "PERSON" and any(r.fullmatch(bare) for r, _, _ in media_patterns()):
             entity = self._org(name, "org")                  # "RT" tagged as a person: the outlet
         elif ent.label_ == "PERSON":
             if not name_parts(name):
@@ -533,9 +383,9 @@ class ArticleSpeakers:
         return self.entities[key]
 
     def _person(self, name: str, offset: int) -> _Entity:
-        parts = [p for p in name_parts(name) if p not in _SUFFIXES]
+        parts = [p for p in name_parts(name) if p not in SUFFIXES]
         key = person_key(name)
-        if len(parts) >= 2 and parts[0] in _NAME_PARTICLES:    # "Bin Laden": a surname alone
+        if len(parts) >= 2 and parts[0] in NAME_PARTICLES:    # "Bin Laden": a surname alone
             parts = [" ".join(parts)]
             if parts[0].split()[-1] in self._surnames:
                 return self._by_surname(parts[0].split()[-1])
@@ -543,7 +393,7 @@ class ArticleSpeakers:
             last, first = parts[-1], parts[0]
             for k in reversed(self._surnames.get(last, [])):
                 other = self.entities[k]
-                oparts = [p for p in name_parts(other.name) if p not in _SUFFIXES]
+                oparts = [p for p in name_parts(other.name) if p not in SUFFIXES]
                 if len(oparts) == 1 or oparts[0] == first or oparts[0][:1] == first[:1] and len(first) <= 2:
                     if len(oparts) == 1:          # a surname seen first, now the full name: rename
                         return self._rename(other, key, name)
