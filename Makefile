@@ -120,14 +120,18 @@ OUT.20-quotes := $(call fig,20-quoted-words-by-speaker-type) $(NUMBERS) \
 # 30 — actors, labels, target sentiment; NewsMTSC's devtest_rw and BASIL dev's bias spans when present
 NEWSMTSC := $(call shared,newsmtsc/devtest_rw.jsonl)
 BASIL_SENT := $(call shared,basil_dev/annotations/*/*_ann.json basil_dev/articles/*/*.json)
+SPEAKER_DEV := $(call shared,polnear/dev/text/*.txt basil_dev/articles/*/*.json)
 IN.30-actors  := data/study.json $(GOLD)/actor_mentions_gold.csv $(GOLD)/seed_sentiment_units.csv \
-    $(GOLD)/seed_sentiment_gold.csv $(NEWSMTSC) $(BASIL_SENT)
+    $(GOLD)/seed_sentiment_gold.csv $(GOLD)/speakers_units.csv $(GOLD)/speakers_gold.csv $(NEWSMTSC) \
+    $(BASIL_SENT) $(SPEAKER_DEV)
 OUT.30-actors := $(call fig,30-mentions 30-labels 30-sentiment-heatmap) $(NUMBERS) \
     $(call tab,30-actor-mentions 30-mentions-per-outlet 30-labels-syria-opposition 30-labels-own-voice \
                30-labels-main-actors 30-sentiment-mentions 30-sentiment-summary 30-actors-validation \
                30-sentiment-validation-seeds) \
     $(if $(NEWSMTSC),$(call tab,30-sentiment-validation)) \
-    $(if $(BASIL_SENT),$(call tab,30-sentiment-validation-basil))
+    $(if $(BASIL_SENT),$(call tab,30-sentiment-validation-basil)) \
+    $(if $(SPEAKER_DEV),$(call tab,30-speakers-validation 30-speakers-confusion 30-speakers-ledger-validation \
+                                    30-speakers-window-cv))
 
 # 40 — hedging and readability; the Szeged uncertainty corpus when present
 SZEGED := $(call shared,szeged/wiki.xml)

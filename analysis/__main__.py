@@ -1,5 +1,9 @@
 """Command line: ``python -m analysis run INPUT --out DIR [--workers N] [--dask ADDRESS|local] [--resume|--restart]``.
 
+``python -m analysis actors INPUT --out registry.csv [--min-articles N] [--merges merges.csv]``
+proposes an actor registry for a corpus (:func:`analysis.measures.actors.bootstrap.propose_registry`),
+in the format of ``analysis/data/actors.csv``, to review and edit.
+
 Runs :func:`analysis.pipeline.run`; prints a progress bar and a summary. A run
 that was interrupted is resumed by running the same command again (the finished
 chunks are kept in ``DIR/.checkpoint``). Exits with status 2 and a one-line
@@ -38,7 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     again.add_argument("--restart", action="store_true",
                        help="discard any checkpoint in --out and start the run over")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    a = sub.add_parser("actors", help="propose an actor registry (actors.csv format) from a corpus")
+    a.add_argument("input", help="corpus folder or file, as for run")
+    a.add_argument("--out", required=True, help="CSV to write (the columns of analysis/data/actors.csv)")
+    a.add_argument("--min-articles", type=int, default=2, help="keep actors seen in at least N articles")
+    a.add_argument("--merges", help="CSV of alias,actor rows that pin or merge actors")
     args = parser.parse_args(argv)
+    if args.command == "actors":
+        return _actors(args)
 
     from analysis import pipeline
 
@@ -62,6 +73,22 @@ def main(argv: list[str] | None = None) -> int:
               "again to resume", file=sys.stderr)
         return 130
     print(summary.as_text())
+    return 0
+
+
+def _actors(args) -> int:
+    from analysis.corpus import load_corpus
+    from analysis.measures.actors import bootstrap
+
+    try:
+        corpus = load_corpus(args.input)
+        merges = bootstrap.read_merges(args.merges) if args.merges else None
+    except (CorpusError, ValueError, OSError) as exc:
+        print(f"error: bad input: {exc}", file=sys.stderr)
+        return 2
+    table = bootstrap.propose_registry(corpus, min_articles=args.min_articles, merges=merges)
+    table.to_csv(args.out, index=False)
+    print(f"{table['actor'].nunique()} actors, {len(table)} aliases from {len(corpus)} articles -> {args.out}")
     return 0
 
 

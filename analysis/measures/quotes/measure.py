@@ -1,8 +1,10 @@
 """Measure ``quotes``: who speaks in the body, in whose words — and the scare quotes.
 
 The logic is :mod:`analysis.measures.quotes.attribution` (quotation-mark
-pairing, attribution by the dependency parse, speaker typing); speakers are
-resolved to registry actors by :class:`analysis.measures.actors.SpeakerResolver`.
+pairing, attribution by the dependency parse); speakers are typed from the
+story's text and linked within it (one key per person) by
+:func:`analysis.measures.actors.speakers.assign`, with registry actors
+(:class:`analysis.measures.actors.SpeakerResolver`) as the override.
 Two tables: ``quotes`` and ``scare_quotes`` of the body, offsets into the raw
 page. A third, ``lead_quotes``, holds the quotations of the lead text (body +
 headline and standfirst) that the actor measure reads; it is not written out.
@@ -16,6 +18,7 @@ from analysis.core import words as core_words
 from analysis.core.marks import N_SPEAKER_COLOURS, Mark, present, tooltip
 from analysis.core.speakers import SPEAKER_TYPES
 from analysis.engine.contract import Measure, Table, register
+from analysis.measures.actors import speakers
 from analysis.measures.actors.mentions import SpeakerResolver
 from analysis.measures.quotes import attribution
 
@@ -43,8 +46,11 @@ def _scare_typed(scare: pd.DataFrame) -> pd.DataFrame:
 
 def run(article, tables):
     quotes, scare = attribution.extract(article.body, article.parse, _RESOLVER)
+    # speakers typed and linked over the whole story (descriptions anywhere in it count)
+    quotes = speakers.assign(article.lead_text, article.parse, quotes, _RESOLVER)
     lead = quotes if article.lead_text == article.body else \
-        attribution.extract(article.lead_text, article.parse, _RESOLVER)[0]
+        speakers.assign(article.lead_text, article.parse,
+                        attribution.extract(article.lead_text, article.parse, _RESOLVER)[0], _RESOLVER)
     return {"quotes": quotes, "scare_quotes": _scare_typed(scare), "lead_quotes": lead}
 
 
