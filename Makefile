@@ -147,7 +147,8 @@ OUT.40-hedging-readability := $(call fig,40-hedging-by-voice 40-hedging-categori
     $(if $(and $(SZEGED),$(NEWS_UNCERTAINTY)),$(call tab,40-uncertainty-validation-news))
 
 # 50 — the comparison: events, facts, the outlet profile; BASIL dev for the event grouping when present
-IN.50-comparison  := data/study.json $(GOLD)/facts_gold.csv $(GOLD)/boilerplate_gold.csv $(BASIL)
+IN.50-comparison  := data/study.json $(GOLD)/facts_gold.csv $(GOLD)/boilerplate_gold.csv \
+    $(GOLD)/seed_sentiment_units.csv $(GOLD)/seed_sentiment_gold.csv $(BASIL)
 OUT.50-comparison := $(call fig,50-event-similarity 50-fact-coverage 50-profile) $(NUMBERS) \
     $(call tab,50-event-groups 50-event-pairs 50-facts 50-fact-coverage 50-contradictions \
                50-facts-validation-seeds 50-outlet-profile) \

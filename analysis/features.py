@@ -38,10 +38,10 @@ def measure_tables(corpus: pd.DataFrame, sentiment: bool = True, nlp=None) -> di
 
 
 def outlet_profile(corpus: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = None,
-                   actors: Sequence[str] | None = None) -> pd.DataFrame:
+                   actors: Sequence[str] | None = None, validation: dict[str, str] | None = None) -> pd.DataFrame:
     """:func:`analysis.profile.outlet_profile` of ``corpus`` (tables computed when not given)."""
     tables = tables if tables is not None else measure_tables(corpus)
-    return profile.outlet_profile(tables, actors=actors)
+    return profile.outlet_profile(tables, actors=actors, validation=validation)
 
 
 def _get(profile: pd.DataFrame, feature: str, detail: str = "") -> pd.DataFrame:

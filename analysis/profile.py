@@ -40,7 +40,7 @@ import pandas as pd
 
 from analysis.stats import bootstrap_ratio_ci
 
-PROFILE_COLUMNS = ["outlet", "feature", "detail", "value", "unit", "n", "n_of", "ci_low", "ci_high"]
+PROFILE_COLUMNS = ["outlet", "feature", "detail", "value", "unit", "n", "n_of", "ci_low", "ci_high", "validation"]
 #: Readability formulas carried into the profile (see :mod:`analysis.measures.readability`).
 READABILITY = ("flesch_reading_ease", "flesch_kincaid_grade", "gunning_fog", "dale_chall")
 #: From this many articles on, an outlet's intervals resample articles instead of sentences.
@@ -66,7 +66,8 @@ def _rate(u: pd.DataFrame, num: str, den: str, scale: float, clusters: bool):
     return value, bootstrap_ratio_ci(n, d, scale=scale)
 
 
-def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | None = None) -> pd.DataFrame:
+def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | None = None,
+                   validation: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One tidy table: outlet × feature × detail with value, unit, n and bootstrap interval.
 
     ``tables`` are the engine's tables (``articles``, ``voice``, ``quotes``,
@@ -89,6 +90,12 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
     body words) and ``wire_agency`` (agency (basis): articles), and per part of the
     article (headline / standfirst / lead / rest) ``part_words``,
     ``part_designations``, ``part_hedges_per_1000`` and ``part_quoted_share``.
+
+    ``validation`` maps a feature to how far its measure can be trusted on this kind
+    of text (e.g. ``{"sentiment": "seed macro-F1 0.54, n = 205"}``), measured by the
+    caller against human labels of the same domain; it fills the ``validation``
+    column of that feature's rows (empty elsewhere), so the score travels with every
+    value it qualifies.
     """
     from analysis.measures.actors.mentions import label_table
 
@@ -160,6 +167,7 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
             value = float(np.average(v, weights=w)) if w.sum() else np.nan
             add(_row(outlet, "readability", formula, value, "formula", int(w.sum()), "sentences"))
     out = pd.DataFrame(rows, columns=PROFILE_COLUMNS)
+    out["validation"] = out["feature"].map(dict(validation or {})).fillna("").astype(str)
     out["value"] = out["value"].astype(float).round(DECIMALS)
     out[["ci_low", "ci_high"]] = out[["ci_low", "ci_high"]].astype(float).round(DECIMALS)
     return out

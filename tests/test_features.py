@@ -116,3 +116,14 @@ def test_profile_has_label_voice_wire_and_parts(small):
         assert abs(get[(outlet, "wire_share", "all")] - r["wire_words"] / r["body_words"]) < 1e-4
     shares = p[p["feature"] == "label_voice_share"].groupby("outlet")["value"].sum()
     assert ((shares.round(3) == 1) | shares.isna() | (shares == 0)).all()
+
+
+def test_profile_validation_column_qualifies_only_its_feature(seed_corpus):
+    tables = features.measure_tables(seed_corpus)
+    plain = features.outlet_profile(seed_corpus, tables)
+    marked = features.outlet_profile(seed_corpus, tables, validation={"hedges_per_1000": "seed F1 0.9, n = 59"})
+    assert (plain["validation"] == "").all()
+    hedges = marked["feature"] == "hedges_per_1000"
+    assert hedges.any() and (marked.loc[hedges, "validation"] == "seed F1 0.9, n = 59").all()
+    assert (marked.loc[~hedges, "validation"] == "").all()
+    assert marked.drop(columns="validation").equals(plain.drop(columns="validation"))
