@@ -139,13 +139,21 @@ OUT.50-comparison := $(call fig,50-event-similarity 50-fact-coverage 50-profile)
                50-facts-validation-seeds 50-outlet-profile) \
     $(if $(BASIL),$(call tab,50-events-basil-validation))
 
+# 60 — generic frames and narrative roles; the Narrative Frames Corpus' dev half when present
+NFC := $(call shared,narrative_frames_dev/articles.tsv narrative_frames_dev/entity_roles.tsv \
+                     narrative_frames_dev/question_annotations.json)
+IN.60-frames  := data/study.json $(NFC)
+OUT.60-frames := $(call fig,60-frames-seeds) $(NUMBERS) \
+    $(call tab,60-frames-seeds 60-frame-evidence 60-roles-seeds) \
+    $(if $(NFC),$(call fig,60-frames-validation) $(call tab,60-frames-validation 60-roles-validation))
+
 # 90 — the report, from its template and the numbers of 10–50
 IN.90-report  := report/templates/findings.md \
                  $(addprefix $(DONE)/,10-boilerplate 20-quotes 30-actors 40-hedging-readability 50-comparison)
 OUT.90-report := report/findings.md
 
 NOTEBOOK_NAMES := 00-corpus 05-read-the-articles 10-boilerplate 20-quotes 30-actors \
-                  40-hedging-readability 50-comparison 90-report
+                  40-hedging-readability 50-comparison 60-frames 90-report
 
 # nbconvert, then check that every declared output was written during the run. The stamp keeps the
 # time the run started (a change made while it ran is seen next time); the notebook, which
@@ -179,6 +187,8 @@ $(DONE)/40-hedging-readability: notebooks/40-hedging-readability.ipynb $(COMMON)
 	$(run-notebook)
 $(DONE)/50-comparison: notebooks/50-comparison.ipynb $(COMMON) $(IN.50-comparison) \
         $(call missing,$(OUT.50-comparison))
+	$(run-notebook)
+$(DONE)/60-frames: notebooks/60-frames.ipynb $(COMMON) $(IN.60-frames) $(call missing,$(OUT.60-frames))
 	$(run-notebook)
 $(DONE)/90-report: notebooks/90-report.ipynb $(COMMON) $(IN.90-report) $(call missing,$(OUT.90-report))
 	$(run-notebook)

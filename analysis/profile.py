@@ -66,6 +66,29 @@ def _rate(u: pd.DataFrame, num: str, den: str, scale: float, clusters: bool):
     return value, bootstrap_ratio_ci(n, d, scale=scale)
 
 
+def _frame_rows(outlet, ids, tables, actors) -> list[dict]:
+    """Rows ``frame`` / <frame> and ``narrative_role`` / <actor> · <role> (when the frames measure ran)."""
+    if "generic_frames" not in tables:
+        return []
+    from analysis.narrative_roles import ROLES
+    from analysis.news_frames import FRAMES
+
+    g = tables["generic_frames"]
+    g = g[g["article_id"].isin(ids)]
+    rows = [_row(outlet, "frame", f, g[f].mean() if len(g) else np.nan, "share of articles", len(g), "articles")
+            for f in FRAMES]
+    r = tables.get("roles")
+    if r is not None and len(r):
+        r = r[r["article_id"].isin(ids) & (r["actor"].isin(actors) if actors is not None else True)]
+        for actor, a in r.groupby("actor", sort=True):
+            n = a["article_id"].nunique()
+            for role in ROLES:
+                share = a.loc[a["role"] == role, "article_id"].nunique() / n
+                rows.append(_row(outlet, "narrative_role", f"{actor} · {role}", share,
+                                 "share of articles naming the actor", n, "articles"))
+    return rows
+
+
 def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | None = None) -> pd.DataFrame:
     """One tidy table: outlet × feature × detail with value, unit, n and bootstrap interval.
 
@@ -82,7 +105,11 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
     ``quoted_share`` (by kind and speaker type), ``distinct_sources``,
     ``anonymous_share``, ``scare_quotes``, ``label_share`` (actor · label),
     ``sentiment`` (actor · voice), ``hedges_per_1000`` and ``boosters_per_1000``
-    (by voice), and the readability formulas of :data:`READABILITY`.
+    (by voice), the readability formulas of :data:`READABILITY` and, when the
+    optional ``generic_frames`` measure ran, ``frame`` (share of articles with
+    each generic frame; :mod:`analysis.news_frames`) and ``narrative_role``
+    (actor · role: share of the articles naming the actor that cast it so;
+    :mod:`analysis.narrative_roles`).
     """
     from analysis.measures.actors.mentions import label_table
 
@@ -151,6 +178,7 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
             v = rd[formula].to_numpy(float)
             value = float(np.average(v, weights=w)) if w.sum() else np.nan
             add(_row(outlet, "readability", formula, value, "formula", int(w.sum()), "sentences"))
+        rows += _frame_rows(outlet, ids, tables, actors)
     out = pd.DataFrame(rows, columns=PROFILE_COLUMNS)
     out["value"] = out["value"].astype(float).round(DECIMALS)
     out[["ci_low", "ci_high"]] = out[["ci_low", "ci_high"]].astype(float).round(DECIMALS)

@@ -28,6 +28,13 @@ Layers (:data:`LAYERS`) and the tables they show, offset for offset:
 ``hedges``
     every row of :func:`analysis.hedging.find_hedges` on the body text,
     coloured by category.
+``frames``
+    the evidence sentences of :mod:`analysis.news_frames` (the sentences an
+    article's generic frames rest on), tagged with their frames.
+``roles``
+    each actor's narrative role (:mod:`analysis.narrative_roles`) at its first
+    mention. Both need ``analysis/data/generic_frames_model.npz``; without it the
+    layers are left out and the legend says why.
 
 How marks nest: the article text is cut at every mark boundary into a tree of
 ``<span>`` elements. Marks nest by containment (the longer one outside; for
@@ -60,7 +67,7 @@ from analysis import paths
 from analysis.core.marks import N_SPEAKER_COLOURS, Mark, present as _present
 from analysis.measures.quotes.measure import speaker_key
 
-LAYERS = ("boilerplate", "quotes", "scare_quotes", "mentions", "sentiment", "hedges")
+LAYERS = ("boilerplate", "quotes", "scare_quotes", "mentions", "sentiment", "hedges", "frames", "roles")
 LAYER_NAMES = {
     "boilerplate": "Boilerplate & furniture",
     "quotes": "Quotations (speaker, cue)",
@@ -68,9 +75,11 @@ LAYER_NAMES = {
     "mentions": "Actor mentions (actor · label)",
     "sentiment": "Sentiment toward each mention",
     "hedges": "Hedges & boosters",
+    "frames": "Generic frames (evidence sentences)",
+    "roles": "Narrative roles (first mention)",
 }
 #: Nesting order for marks with identical offsets (lower = outside).
-KIND_ORDER = {"line": 0, "quote": 1, "scare": 2, "sentiment": 3, "mention": 4, "speaker": 5,
+KIND_ORDER = {"line": 0, "frame": 0.5, "quote": 1, "scare": 2, "sentiment": 3, "mention": 4, "role": 4.5, "speaker": 5,
               "channel": 6, "cue": 7, "hedge": 8}
 #: Speaker colours, assigned in order of each speaker's first quotation.
 PALETTE = ("#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626",
@@ -83,6 +92,9 @@ HEDGE_COLOURS = {
     "condition": "#e5e7eb", "counterfactual": "#d1d5db", "booster": "#fca5a5",
 }
 SENTIMENT_COLOURS = {"negative": "#dc2626", "neutral": "#9ca3af", "positive": "#16a34a"}
+ROLE_COLOURS = {"hero": "#15803d", "villain": "#b91c1c", "victim": "#1d4ed8"}
+#: Layers drawn by the optional generic-frames measure.
+FRAME_LAYERS = ("frames", "roles")
 
 
 # --------------------------------------------------------------------------- the measures
@@ -98,12 +110,24 @@ def sentiment_status() -> tuple[bool, str]:
     return True, ""
 
 
+def frames_status() -> tuple[bool, str]:
+    """Whether the frames and roles layers can be drawn, and if not, why."""
+    from analysis import news_frames
+
+    if not news_frames.model_available():
+        return False, (f"Frames and roles layers left out: the model file analysis/data/{news_frames.MODEL_FILE} "
+                       "is not present.")
+    return True, ""
+
+
 #: The measure behind each layer (its ``marks`` draw the layer).
 LAYER_MEASURES = {"boilerplate": "lines", "quotes": "quotes", "scare_quotes": "quotes", "mentions": "mentions",
-                  "sentiment": "sentiment", "hedges": "hedges"}
+                  "sentiment": "sentiment", "hedges": "hedges", "frames": "generic_frames",
+                  "roles": "generic_frames"}
 #: The table each layer shows.
 LAYER_TABLES = {"boilerplate": "lines", "quotes": "quotes", "scare_quotes": "scare_quotes",
-                "mentions": "mentions", "sentiment": "sentiment", "hedges": "hedges"}
+                "mentions": "mentions", "sentiment": "sentiment", "hedges": "hedges",
+                "frames": "frame_sentences", "roles": "roles"}
 
 
 def measure_tables(text: str, layers=LAYERS, segments: pd.DataFrame | None = None,
@@ -127,6 +151,8 @@ def measure_tables(text: str, layers=LAYERS, segments: pd.DataFrame | None = Non
     wanted = {LAYER_MEASURES[x] for x in layers}
     with_sentiment = "sentiment" in wanted and (classify is not None or sentiment_status()[0])
     wanted.discard("sentiment")
+    if "generic_frames" in wanted and not frames_status()[0]:
+        wanted.discard("generic_frames")
     art = Article(text=text)
     given = {} if segments is None else {"lines": segments.reset_index(drop=True)}
     art.given = given
@@ -306,11 +332,16 @@ def _css(layers=LAYERS) -> str:
         ".vw .vw-sentiment{border-bottom:3px solid var(--s);padding-bottom:1px}",
         ".vw .vw-sentiment::after{background:var(--s);color:#fff}",
         ".vw .vw-hedge{background:var(--h);border-radius:.15rem}",
+        ".vw .vw-frame{background:#fef9c3}",
+        ".vw .vw-frame::after{background:#fde047;color:#422006}",
+        ".vw .vw-role{border:1.5px solid var(--r);border-radius:.3rem}",
+        ".vw .vw-role::after{background:var(--r);color:#fff}",
         ".vw-cnone{--c:" + NO_SPEAKER_COLOUR + "}",
     ]
     rules += [f".vw-c{i}{{--c:{c}}}" for i, c in enumerate(PALETTE)]
     rules += [f".vw-{k}{{--s:{c}}}" for k, c in SENTIMENT_COLOURS.items()]
     rules += [f".vw-h-{k}{{--h:{c}}}" for k, c in HEDGE_COLOURS.items()]
+    rules += [f".vw-{k}{{--r:{c}}}" for k, c in ROLE_COLOURS.items()]
     for layer in layers:  # a switched-off layer's marks become plain text (pure CSS, no script)
         off = f'.vw:has(input[data-layer="{layer}"]:not(:checked)) .vw-text [data-layer="{layer}"]'
         rules.append(f"{off}{{all:unset}}{off}::after{{content:none}}")
@@ -350,6 +381,14 @@ def _legend_items(layer: str, table: pd.DataFrame) -> list[str]:
         counts = table["category"].value_counts()
         return [sw(f"vw-hedge vw-h-{k}", k.replace("_", " "), int(counts[k]))
                 for k in HEDGE_COLOURS if k in counts]
+    if layer == "frames":
+        tags = [t for e in table["evidence"] if e for t in e.split(";")]
+        counts = pd.Series(tags, dtype=object).value_counts()
+        return [sw("vw-frame", k.replace("_", " "), int(n)) for k, n in counts.sort_index().items()] + \
+               ["<small>the sentences each frame the model finds rests on (n sentences)</small>"]
+    if layer == "roles":
+        counts = table["role"].value_counts()
+        return [sw(f"vw-role vw-{k}", k, int(counts.get(k, 0))) for k in ROLE_COLOURS]
     return []
 
 
@@ -407,6 +446,8 @@ def render(article, layers=LAYERS, tables: Mapping[str, pd.DataFrame] | None = N
     notes = []
     if "sentiment" in layers and "sentiment" not in tables:
         notes.append(sentiment_status()[1] or "Sentiment layer left out: no sentiment table given.")
+    if any(x in layers and x not in tables for x in FRAME_LAYERS):
+        notes.append(frames_status()[1] or "Frames or roles layer left out: no table given.")
     body = marked_html(text, marks_for(tables))
     rows = []
     for layer in layers:

@@ -11,6 +11,8 @@ measure            tables                                 module
 ``readability``    ``readability`` (one row per article)   :mod:`analysis.measures.readability_measure`
 ``voice``          ``voice`` (words by voice per sentence) :mod:`analysis.measures.voice`
 ``sentiment``      ``sentiment`` (optional: needs a model) :mod:`analysis.measures.sentiment_measure`
+``generic_frames`` ``generic_frames``, ``frame_sentences``, :mod:`analysis.measures.generic_frames`
+                   ``roles`` (optional: needs a model)
 =================  =====================================  =========================================
 
 To add a measure: write one module here that builds a
@@ -29,4 +31,5 @@ from analysis.measures import (  # noqa: F401
     readability_measure,
     voice,
     sentiment_measure,
+    generic_frames,
 )
