@@ -1,4 +1,4 @@
-"""Generic news frames per article — conflict, resolution, economic, human interest, moral — and the sentences that carry them.
+"""Generic news frames per article (conflict, resolution, economic, human interest, moral) and their sentences.
 
 The frames are Semetko & Valkenburg's (2000, *Framing European politics: a
 content analysis of press and television news*, J. Communication 50(2)) as the

@@ -37,6 +37,7 @@ Written by `scripts/train_generic_frames.py` (re-run it to refit; it rewrites th
 ## Data
 - Fitted on {data} only — read from `../shared/data/narrative_frames_dev/` (never committed).
   One `EC` cell reads `False)` and is read as False. {n_dup} exact duplicate rows of `entity_roles.tsv` are kept once.
+  {constant}
 - The other half of the corpus is held out elsewhere and was never seen.
 
 ## Method
@@ -139,12 +140,17 @@ def main() -> int:
     np.savez_compressed(out, __meta__=np.array(json.dumps(meta, sort_keys=True)), **arrays,
                         role_W=role_model["W"], role_b=role_model["b"])
     n_params = sum(v.size for v in arrays.values()) + role_model["W"].size + role_model["b"].size
+    constant = [q for q in QY.columns if QY[q].nunique() < 2]
     questions = ", ".join(f"{f}: {'/'.join(q)}" for f, q in nf.QUESTIONS.items())
     out.with_suffix(".md").write_text(CARD.format(
         data=meta["trained_on"], n_dup=len(roles_raw) - len(roles), questions=questions, C=model["meta"]["C"],
+        constant=("Questions answered the same way for every article carry no information and get a zero model: "
+                  + ", ".join(f"{q} (always {'yes' if QY[q].iat[0] else 'no'})" for q in constant) + "."
+                  if constant else ""),
         k=model["meta"]["top_k"], folds=nf.FOLDS,
         article=(f" plus the standardised score of an article-level logistic regression (C = {nf.ARTICLE_C}) on the "
-                 "mean and element-wise maximum of its sentence vectors" if "A" in model else ""), role_C=nf.ROLE_C, n_params=n_params,
+                 "mean and element-wise maximum of its sentence vectors" if "A" in model else ""),
+        role_C=nf.ROLE_C, n_params=n_params,
         n_articles=len(articles), seeds=", ".join(map(str, seeds)),
         frame_table=table_md(frame_cv, "frame") if frame_cv is not None else NO_CV,
         n_roles=len(inst), n_role_articles=inst["id"].nunique(),

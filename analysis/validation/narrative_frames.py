@@ -255,7 +255,8 @@ def _tuned_baseline(X, Y, tr, te, seed, C=1.0):
             oof[ite] = LogisticRegression(C=C, max_iter=2000, class_weight="balanced") \
                 .fit(X[itr], Y[itr, f]).decision_function(X[ite])
         thr = best_threshold(Y[tr, f], oof[tr])
-        s = LogisticRegression(C=C, max_iter=2000, class_weight="balanced").fit(X[tr], Y[tr, f]).decision_function(X[te])
+        clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced").fit(X[tr], Y[tr, f])
+        s = clf.decision_function(X[te])
         out[:, f] = s >= thr
     return out
 
@@ -341,7 +342,7 @@ def mention_sentences(entity: str, sentences: Sequence[str]) -> list[int]:
 
 def role_instances(articles: pd.DataFrame, roles: pd.DataFrame, sent: pd.DataFrame,
                    vectors: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """One row per annotated (article, entity, role) with its feature vector (:func:`analysis.narrative_roles.features`).
+    """One row per annotated (article, entity, role) and its features (:func:`analysis.narrative_roles.features`).
 
     Returns ``(instances, X)``: ``instances`` has ``id``, ``entity``, ``group``,
     ``role``, ``row`` (the article's row) and ``n_sentences`` (sentences found
