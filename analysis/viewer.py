@@ -550,7 +550,8 @@ def index_html(figures: pd.DataFrame, note: str = "") -> str:
     return ("<h1>The articles, with every measure marked</h1>"
             "<p>One page per article: boilerplate and furniture, quotations by speaker, scare quotes, actor "
             "mentions and their labels, sentiment toward each mention (when the model is present), hedges and "
-            f"boosters. <b>{_esc(note or f'n = {len(figures)} articles.')}</b> Rates are per 1,000 "
+            "boosters, and the sentences that carry each generic frame with each actor's narrative role (when "
+            f"that model is present). <b>{_esc(note or f'n = {len(figures)} articles.')}</b> Rates are per 1,000 "
             "body words; the figures are computed from the same tables the pages mark.</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
