@@ -161,6 +161,14 @@ OUT.55-basil := $(NUMBERS) \
         $(call tab,55-basil-rates 55-basil-differences 55-basil-speaker-types 55-basil-speaker-type-differences \
                    55-basil-sentiment 55-basil-sentiment-differences))
 
+# 60 — generic frames and narrative roles; the Narrative Frames Corpus' dev half when present
+NFC := $(call shared,narrative_frames_dev/articles.tsv narrative_frames_dev/entity_roles.tsv \
+                     narrative_frames_dev/question_annotations.json)
+IN.60-frames  := data/study.json $(NFC)
+OUT.60-frames := $(call fig,60-frames-seeds) $(NUMBERS) \
+    $(call tab,60-frames-seeds 60-frame-evidence 60-roles-seeds) \
+    $(if $(NFC),$(call fig,60-frames-validation) $(call tab,60-frames-validation 60-roles-validation))
+
 # 61 — labels in whose voice, headline and lead, wire copy; BASIL dev when present (its bias spans and its
 # shared passages); the seed scores of the quotation, hedge and sentiment measures beside the headline figures
 BASIL_ANN := $(call shared,basil_dev/annotations/*/*.json)
@@ -178,7 +186,7 @@ IN.90-report  := report/templates/findings.md \
 OUT.90-report := report/findings.md
 
 NOTEBOOK_NAMES := 00-corpus 05-read-the-articles 10-boilerplate 20-quotes 30-actors \
-                  40-hedging-readability 50-comparison 55-basil 61-labels-wire 90-report
+                  40-hedging-readability 50-comparison 55-basil 60-frames 61-labels-wire 90-report
 
 # nbconvert, then check that every declared output was written during the run. The stamp keeps the
 # time the run started (a change made while it ran is seen next time); the notebook, which
@@ -214,6 +222,8 @@ $(DONE)/50-comparison: notebooks/50-comparison.ipynb $(COMMON) $(IN.50-compariso
         $(call missing,$(OUT.50-comparison))
 	$(run-notebook)
 $(DONE)/55-basil: notebooks/55-basil.ipynb $(COMMON) $(IN.55-basil) $(call missing,$(OUT.55-basil))
+	$(run-notebook)
+$(DONE)/60-frames: notebooks/60-frames.ipynb $(COMMON) $(IN.60-frames) $(call missing,$(OUT.60-frames))
 	$(run-notebook)
 $(DONE)/61-labels-wire: notebooks/61-labels-wire.ipynb $(COMMON) $(IN.61-labels-wire) \
         $(call missing,$(OUT.61-labels-wire))

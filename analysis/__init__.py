@@ -8,3 +8,16 @@ Nothing is read from disk or network at import time.
 """
 
 __version__ = "0.1.0"
+
+
+#: Functions importable from the package itself, loaded on first use (nothing heavy at import).
+_LAZY = {"generic_frames": "analysis.news_frames", "frame_sentences": "analysis.news_frames",
+         "frame_evidence": "analysis.news_frames", "embed_sentences": "analysis.embeddings"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")

@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="run on a dask.distributed scheduler at ADDRESS, or on a LocalCluster")
     r.add_argument("--chunk-size", type=int, default=None, help="articles per chunk")
     r.add_argument("--sentiment", action="store_true",
-                   help="also score target sentiment toward every mention (a transformer; slow)")
+                   help="also run the optional measures: target sentiment toward every mention, generic "
+                        "frames and narrative roles (transformers; slow)")
     again = r.add_mutually_exclusive_group()
     again.add_argument("--resume", action="store_true",
                        help="resume the interrupted run in --out (an error if there is none); without "

@@ -5,7 +5,8 @@ accepted inputs), runs the engine's measures (:mod:`analysis.engine`) on each
 article and writes one Parquet file per table into an output folder: the
 tables of every registered measure (``lines``, ``quotes``, ``scare_quotes``,
 ``mentions``, ``sentences``, ``hedges``, ``hedge_rates``, ``readability``,
-``voice``, and with ``sentiment=True`` ``sentiment``; see each measure's module
+``voice``, and with ``sentiment=True`` the optional measures too: ``sentiment``,
+``generic_frames``, ``frame_sentences`` and ``roles``; see each measure's module
 in :mod:`analysis.measures`), and
 
 ``articles``
@@ -397,7 +398,7 @@ def _profile(out: Path, sentiment: bool) -> pd.DataFrame:
     from analysis.profile import outlet_profile
 
     need = ["articles", "voice", "quotes", "scare_quotes", "mentions", "readability"] + (
-        ["sentiment"] if sentiment else [])
+        ["sentiment", "generic_frames", "roles"] if sentiment else [])
     return outlet_profile({n: pd.read_parquet(out / f"{n}.parquet") for n in need})
 
 

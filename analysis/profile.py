@@ -66,6 +66,29 @@ def _rate(u: pd.DataFrame, num: str, den: str, scale: float, clusters: bool):
     return value, bootstrap_ratio_ci(n, d, scale=scale)
 
 
+def _generic_frame_rows(outlet, ids, tables, actors) -> list[dict]:
+    """Rows ``frame`` / <frame> and ``narrative_role`` / <actor> · <role> (when the frames measure ran)."""
+    if "generic_frames" not in tables:
+        return []
+    from analysis.narrative_roles import ROLES
+    from analysis.news_frames import FRAMES
+
+    g = tables["generic_frames"]
+    g = g[g["article_id"].isin(ids)]
+    rows = [_row(outlet, "frame", f, g[f].mean() if len(g) else np.nan, "share of articles", len(g), "articles")
+            for f in FRAMES]
+    r = tables.get("roles")
+    if r is not None and len(r):
+        r = r[r["article_id"].isin(ids) & (r["actor"].isin(actors) if actors is not None else True)]
+        for actor, a in r.groupby("actor", sort=True):
+            n = a["article_id"].nunique()
+            for role in ROLES:
+                share = a.loc[a["role"] == role, "article_id"].nunique() / n
+                rows.append(_row(outlet, "narrative_role", f"{actor} · {role}", share,
+                                 "share of articles naming the actor", n, "articles"))
+    return rows
+
+
 def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | None = None,
                    validation: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One tidy table: outlet × feature × detail with value, unit, n and bootstrap interval.
@@ -89,7 +112,11 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
     designations), ``wire_share`` (all / credited / quoted_agency / shared: share of
     body words) and ``wire_agency`` (agency (basis): articles), and per part of the
     article (headline / standfirst / lead / rest) ``part_words``,
-    ``part_designations``, ``part_hedges_per_1000`` and ``part_quoted_share``.
+    ``part_designations``, ``part_hedges_per_1000`` and ``part_quoted_share``; when the
+    optional ``generic_frames`` measure ran, ``frame`` (share of articles with
+    each generic frame; :mod:`analysis.news_frames`) and ``narrative_role``
+    (actor · role: share of the articles naming the actor that cast it so;
+    :mod:`analysis.narrative_roles`).
 
     ``validation`` maps a feature to how far its measure can be trusted on this kind
     of text (e.g. ``{"sentiment": "seed macro-F1 0.54, n = 205"}``), measured by the
@@ -156,7 +183,7 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
             for voice in ("own", "quoted"):
                 value, ci = _rate(u, f"{group}_{voice}", f"{voice}_words", 1000, clusters)
                 add(_row(outlet, f"{group}_per_1000", voice, value, "per 1,000 words", len(u), "sentences", ci))
-        for r in _frame_rows(tables, outlet, ids, actors):
+        for r in _label_wire_part_rows(tables, outlet, ids, actors):
             add(r)
         rd = tables["readability"]
         rd = rd[rd["article_id"].isin(ids)]
@@ -166,14 +193,16 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
             v = rd[formula].to_numpy(float)
             value = float(np.average(v, weights=w)) if w.sum() else np.nan
             add(_row(outlet, "readability", formula, value, "formula", int(w.sum()), "sentences"))
+        rows += _generic_frame_rows(outlet, ids, tables, actors)
     out = pd.DataFrame(rows, columns=PROFILE_COLUMNS)
-    out["validation"] = out["feature"].map(dict(validation or {})).fillna("").astype(str)
+    notes = dict(validation or {})
+    out["validation"] = [str(notes.get(f, "")) for f in out["feature"]]
     out["value"] = out["value"].astype(float).round(DECIMALS)
     out[["ci_low", "ci_high"]] = out[["ci_low", "ci_high"]].astype(float).round(DECIMALS)
     return out
 
 
-def _frame_rows(tables: Mapping[str, pd.DataFrame], outlet: str, ids: set,
+def _label_wire_part_rows(tables: Mapping[str, pd.DataFrame], outlet: str, ids: set,
                 actors: Sequence[str] | None = None) -> list[dict]:
     """The profile rows of label adoption, wire copy and headline/lead (each where its table is given)."""
     rows = []

@@ -38,6 +38,13 @@ Layers (:data:`LAYERS`) and the tables they show, offset for offset:
 ``shared_passages``
     passages the article shares with other outlets' articles (``wire_passages``):
     drawn when the corpus pass ran (:func:`render_corpus`, or ``context`` given).
+``frames``
+    the evidence sentences of :mod:`analysis.news_frames` (the sentences an
+    article's generic frames rest on), tagged with their frames.
+``roles``
+    each actor's narrative role (:mod:`analysis.narrative_roles`) at its first
+    mention. Both need ``analysis/data/generic_frames_model.npz``; without it the
+    layers are left out and the legend says why.
 
 How marks nest: the article text is cut at every mark boundary into a tree of
 ``<span>`` elements. Marks nest by containment (the longer one outside; for
@@ -71,7 +78,7 @@ from analysis.core.marks import N_SPEAKER_COLOURS, Mark, present as _present
 from analysis.measures.quotes.measure import speaker_key
 
 LAYERS = ("boilerplate", "quotes", "scare_quotes", "mentions", "sentiment", "hedges", "label_voice", "parts",
-          "wire", "shared_passages")
+          "wire", "shared_passages", "frames", "roles")
 LAYER_NAMES = {
     "boilerplate": "Boilerplate & furniture",
     "quotes": "Quotations (speaker, cue)",
@@ -83,12 +90,14 @@ LAYER_NAMES = {
     "parts": "Headline, standfirst, lead",
     "wire": "News-agency credits",
     "shared_passages": "Passages shared with other outlets",
+    "frames": "Generic frames (evidence sentences)",
+    "roles": "Narrative roles (first mention)",
 }
 #: Layers drawn only with the corpus pass's context (one article alone has no partners).
 CORPUS_LAYERS = ("shared_passages",)
 #: Nesting order for marks with identical offsets (lower = outside).
-KIND_ORDER = {"part": 0, "line": 0, "passage": 1, "quote": 1, "scare": 2, "sentiment": 3, "mention": 4,
-              "label": 4, "speaker": 5, "channel": 6, "cue": 7, "credit": 7, "hedge": 8}
+KIND_ORDER = {"part": 0, "line": 0, "frame": 0.5, "passage": 1, "quote": 1, "scare": 2, "sentiment": 3,
+              "mention": 4, "label": 4, "role": 4.5, "speaker": 5, "channel": 6, "cue": 7, "credit": 7, "hedge": 8}
 #: Speaker colours, assigned in order of each speaker's first quotation.
 PALETTE = ("#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626",
            "#65a30d", "#c026d3", "#475569")
@@ -101,6 +110,9 @@ HEDGE_COLOURS = {
 }
 SENTIMENT_COLOURS = {"negative": "#dc2626", "neutral": "#9ca3af", "positive": "#16a34a"}
 VOICE_COLOURS = {"own": "#b91c1c", "reported": "#2563eb", "distanced": "#7c3aed"}
+ROLE_COLOURS = {"hero": "#15803d", "villain": "#b91c1c", "victim": "#1d4ed8"}
+#: Layers drawn by the optional generic-frames measure.
+FRAME_LAYERS = ("frames", "roles")
 
 
 # --------------------------------------------------------------------------- the measures
@@ -116,14 +128,26 @@ def sentiment_status() -> tuple[bool, str]:
     return True, ""
 
 
+def frames_status() -> tuple[bool, str]:
+    """Whether the frames and roles layers can be drawn, and if not, why."""
+    from analysis import news_frames
+
+    if not news_frames.model_available():
+        return False, (f"Frames and roles layers left out: the model file analysis/data/{news_frames.MODEL_FILE} "
+                       "is not present.")
+    return True, ""
+
+
 #: The measure behind each layer (its ``marks`` draw the layer).
 LAYER_MEASURES = {"boilerplate": "lines", "quotes": "quotes", "scare_quotes": "quotes", "mentions": "mentions",
                   "sentiment": "sentiment", "hedges": "hedges", "label_voice": "label_voice", "parts": "parts",
-                  "wire": "wire", "shared_passages": "wire"}
+                  "wire": "wire", "shared_passages": "wire", "frames": "generic_frames",
+                  "roles": "generic_frames"}
 #: The table each layer shows.
 LAYER_TABLES = {"boilerplate": "lines", "quotes": "quotes", "scare_quotes": "scare_quotes",
                 "mentions": "mentions", "sentiment": "sentiment", "hedges": "hedges", "label_voice": "label_voice",
-                "parts": "parts", "wire": "wire_credits", "shared_passages": "wire_passages"}
+                "parts": "parts", "wire": "wire_credits", "shared_passages": "wire_passages",
+                "frames": "frame_sentences", "roles": "roles"}
 
 
 def measure_tables(text: str, layers=LAYERS, segments: pd.DataFrame | None = None,
@@ -148,6 +172,8 @@ def measure_tables(text: str, layers=LAYERS, segments: pd.DataFrame | None = Non
     wanted = {LAYER_MEASURES[x] for x in layers}
     with_sentiment = "sentiment" in wanted and (classify is not None or sentiment_status()[0])
     wanted.discard("sentiment")
+    if "generic_frames" in wanted and not frames_status()[0]:
+        wanted.discard("generic_frames")
     art = Article(text=text, context=dict(context or {}))
     given = {} if segments is None else {"lines": segments.reset_index(drop=True)}
     art.given = given
@@ -334,12 +360,17 @@ def _css(layers=LAYERS) -> str:
         ".vw .vw-credit{outline:1.5px solid #a16207;outline-offset:1px}",
         ".vw .vw-credit::after{background:#fef3c7;color:#713f12}",
         ".vw .vw-passage{background:repeating-linear-gradient(90deg,#fef9c3 0 6px,#fef08a 6px 12px)}",
+        ".vw .vw-frame{background:#fef9c3}",
+        ".vw .vw-frame::after{background:#fde047;color:#422006}",
+        ".vw .vw-role{border:1.5px solid var(--r);border-radius:.3rem}",
+        ".vw .vw-role::after{background:var(--r);color:#fff}",
         ".vw-cnone{--c:" + NO_SPEAKER_COLOUR + "}",
     ]
     rules += [f".vw-c{i}{{--c:{c}}}" for i, c in enumerate(PALETTE)]
     rules += [f".vw-{k}{{--s:{c}}}" for k, c in SENTIMENT_COLOURS.items()]
     rules += [f".vw-h-{k}{{--h:{c}}}" for k, c in HEDGE_COLOURS.items()]
     rules += [f".vw-lv-{k}{{--v:{c}}}" for k, c in VOICE_COLOURS.items()]
+    rules += [f".vw-{k}{{--r:{c}}}" for k, c in ROLE_COLOURS.items()]
     for layer in layers:  # a switched-off layer's marks become plain text (pure CSS, no script)
         off = f'.vw:has(input[data-layer="{layer}"]:not(:checked)) .vw-text [data-layer="{layer}"]'
         rules.append(f"{off}{{all:unset}}{off}::after{{content:none}}")
@@ -391,6 +422,14 @@ def _legend_items(layer: str, table: pd.DataFrame) -> list[str]:
     if layer == "shared_passages":
         counts = table["other_outlet"].value_counts()
         return [sw("vw-passage", f"shared with {o}", int(n)) for o, n in counts.sort_index().items()]
+    if layer == "frames":
+        tags = [t for e in table["evidence"] if e for t in e.split(";")]
+        counts = pd.Series(tags, dtype=object).value_counts()
+        return [sw("vw-frame", k.replace("_", " "), int(n)) for k, n in counts.sort_index().items()] + \
+               ["<small>the sentences each frame the model finds rests on (n sentences)</small>"]
+    if layer == "roles":
+        counts = table["role"].value_counts()
+        return [sw(f"vw-role vw-{k}", k, int(counts.get(k, 0))) for k in ROLE_COLOURS]
     return []
 
 
@@ -449,6 +488,8 @@ def render(article, layers=LAYERS, tables: Mapping[str, pd.DataFrame] | None = N
     notes = []
     if "sentiment" in layers and "sentiment" not in tables:
         notes.append(sentiment_status()[1] or "Sentiment layer left out: no sentiment table given.")
+    if any(x in layers and x not in tables for x in FRAME_LAYERS):
+        notes.append(frames_status()[1] or "Frames or roles layer left out: no table given.")
     body = marked_html(text, marks_for(tables))
     rows = []
     for layer in layers:
@@ -556,7 +597,8 @@ def index_html(figures: pd.DataFrame, note: str = "") -> str:
     return ("<h1>The articles, with every measure marked</h1>"
             "<p>One page per article: boilerplate and furniture, quotations by speaker, scare quotes, actor "
             "mentions and their labels, sentiment toward each mention (when the model is present), hedges and "
-            f"boosters. <b>{_esc(note or f'n = {len(figures)} articles.')}</b> Rates are per 1,000 "
+            "boosters, and the sentences that carry each generic frame with each actor's narrative role (when "
+            f"that model is present). <b>{_esc(note or f'n = {len(figures)} articles.')}</b> Rates are per 1,000 "
             "body words; the figures are computed from the same tables the pages mark.</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 

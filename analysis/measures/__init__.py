@@ -17,6 +17,8 @@ measure            tables                                 module
                    ``wire_share`` (a corpus pass: MinHash)
 ``voice``          ``voice`` (words by voice per sentence) :mod:`analysis.measures.voice`
 ``sentiment``      ``sentiment`` (optional: needs a model) :mod:`analysis.measures.sentiment_measure`
+``generic_frames`` ``generic_frames``, ``frame_sentences``, :mod:`analysis.measures.generic_frames`
+                   ``roles`` (optional: needs a model)
 =================  =====================================  =========================================
 
 To add a measure: write one module here that builds a
@@ -38,4 +40,5 @@ from analysis.measures import (  # noqa: F401
     readability_measure,
     voice,
     sentiment_measure,
+    generic_frames,
 )
