@@ -173,7 +173,8 @@ OUT.60-frames := $(call fig,60-frames-seeds) $(NUMBERS) \
 # shared passages); the seed scores of the quotation, hedge and sentiment measures beside the headline figures
 BASIL_ANN := $(call shared,basil_dev/annotations/*/*.json)
 IN.61-labels-wire  := data/study.json $(GOLD)/label_adoption_gold.csv $(GOLD)/quotes_gold.csv \
-                      $(GOLD)/hedges_gold.csv $(GOLD)/seed_sentiment_units.csv $(GOLD)/seed_sentiment_gold.csv \
+                      $(GOLD)/hedges_gold.csv $(GOLD)/hedge_sentences_gold.csv \
+                      $(GOLD)/seed_sentiment_units.csv $(GOLD)/seed_sentiment_gold.csv \
                       $(BASIL) $(BASIL_ANN)
 OUT.61-labels-wire := $(call fig,61-label-voice 61-parts 61-wire-share) $(NUMBERS) \
     $(call tab,61-label-validation-seeds 61-label-voice 61-label-adoption 61-parts 61-parts-tone 61-wire-credits \
