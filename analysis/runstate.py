@@ -46,6 +46,8 @@ import signal
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from analysis.paths import sha256_file  # noqa: F401  (used here and by the fault tests as runstate.sha256_file)
+
 import pandas as pd
 
 #: Version of the checkpoint layout; a checkpoint of another version is refused.
@@ -141,14 +143,6 @@ def write_durably(path: Path, data: bytes, point: str | None = None, **where) ->
         tmp.unlink(missing_ok=True)
         raise
     fsync_path(path.parent)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def to_arrow(frame: pd.DataFrame):

@@ -191,14 +191,16 @@ def nested_scores(news: pd.DataFrame, wiki: pd.DataFrame, news_feats: list[dict]
       chosen there: about 25 fits instead of 750).
     """
     configs = tuple(configs)
-    nlp = nlp or load_nlp(disable=("ner",))
+    if news_feats is None or wiki_feats is None:
+        nlp = nlp or load_nlp(disable=("ner",))
     news_feats = news_feats if news_feats is not None else featurise(news["text"], nlp)
     wiki_feats = wiki_feats if wiki_feats is not None else featurise(wiki["text"], nlp)
     feats, y, genres, docs = stack(news, wiki, news_feats, wiki_feats)
     texts = list(news["text"]) + list(wiki["text"])
     fold = folds_of(docs, FOLDS)
-    lex = hedging.sentence_uncertainty(texts, include_discourse=True, nlp=nlp, use_model=False)
-    lexicon = np.where(genres == "news", lex["lexicon"].to_numpy(dtype=bool), lex["semantic"].to_numpy(dtype=bool))
+    # the lexicon's verdict is in the features already (a kept cue's uncertainty type): no second parse
+    lexicon = np.array([f.get("unc=semantic", 0.0) > 0 or (g == "news" and f.get("unc=discourse", 0.0) > 0)
+                        for f, g in zip(feats, genres)], dtype=bool)
     out = {k: np.zeros(len(y), dtype=bool) for k in ("model", "keywords_wiki", "keywords_news")}
     p_model = np.zeros(len(y))
     cue_col = news["cue"] if "cue" in news.columns else pd.Series([""] * len(news))
