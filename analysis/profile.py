@@ -66,8 +66,15 @@ def _rate(u: pd.DataFrame, num: str, den: str, scale: float, clusters: bool):
     return value, bootstrap_ratio_ci(n, d, scale=scale)
 
 
-def _generic_frame_rows(outlet, ids, tables, actors) -> list[dict]:
-    """Rows ``frame`` / <frame> and ``narrative_role`` / <actor> · <role> (when the frames measure ran)."""
+def generic_frame_rows(outlet: str, ids: set, tables: Mapping[str, pd.DataFrame],
+                       actors: Sequence[str] | None) -> list[dict]:
+    """An outlet's profile rows ``frame`` / <frame> and ``narrative_role`` / <actor> · <role>.
+
+    Empty when the optional ``generic_frames`` measure did not run. ``frame`` rows read as the
+    share of the outlet's articles (``ids``) with the frame; ``narrative_role`` rows as the share
+    of the articles naming the actor that cast it in the role (``actors``: which actors; ``None``
+    for all). Public so that a study can profile frames for its own article groups.
+    """
     if "generic_frames" not in tables:
         return []
     from analysis.narrative_roles import ROLES
@@ -193,7 +200,7 @@ def outlet_profile(tables: Mapping[str, pd.DataFrame], actors: Sequence[str] | N
             v = rd[formula].to_numpy(float)
             value = float(np.average(v, weights=w)) if w.sum() else np.nan
             add(_row(outlet, "readability", formula, value, "formula", int(w.sum()), "sentences"))
-        rows += _generic_frame_rows(outlet, ids, tables, actors)
+        rows += generic_frame_rows(outlet, ids, tables, actors)
     out = pd.DataFrame(rows, columns=PROFILE_COLUMNS)
     notes = dict(validation or {})
     out["validation"] = [str(notes.get(f, "")) for f in out["feature"]]

@@ -105,13 +105,13 @@ def test_the_measure_marks_roles_at_a_mention_and_evidence_sentences():
 
 
 def test_the_profile_counts_frames_and_roles():
-    from analysis.profile import _generic_frame_rows
+    from analysis.profile import generic_frame_rows
 
     tables = {"generic_frames": pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "X"],
                                               **{f: [True, f == "moral"] for f in news_frames.FRAMES}}),
               "roles": pd.DataFrame({"article_id": ["a", "b", "b"], "outlet": ["X"] * 3,
                                      "actor": ["putin", "putin", "assad"], "role": ["hero", "villain", "victim"]})}
-    rows = pd.DataFrame(_generic_frame_rows("X", {"a", "b"}, tables, None)).set_index(["feature", "detail"])
+    rows = pd.DataFrame(generic_frame_rows("X", {"a", "b"}, tables, None)).set_index(["feature", "detail"])
     assert rows.loc[("frame", "conflict"), "value"] == 0.5 and rows.loc[("frame", "moral"), "value"] == 1.0
     assert rows.loc[("narrative_role", "putin · hero"), "value"] == 0.5
     assert rows.loc[("narrative_role", "putin · hero"), "n"] == 2
