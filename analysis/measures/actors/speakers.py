@@ -114,7 +114,7 @@ THING_PRONOUNS = frozenset("it its itself".split())
 RELATIVE_PRONOUNS = frozenset("who whom whose which that".split())
 #: Sentences a pronoun looks back for its antecedent (chosen by cross-validation on the dev gold,
 #: :func:`analysis.validation.speakers.choose_settings`).
-PRONOUN_WINDOW = 3
+PRONOUN_WINDOW = 5
 #: Salience of an antecedent, in sentences of distance it outweighs: subject of a speech verb, any subject.
 #: The speaker weight was chosen by cross-validation (:func:`analysis.validation.speakers.choose_settings`:
 #: 0.0 of 0/0.5/1.5/2.5 — a higher one links more pronouns to one person but merges more persons).
@@ -232,6 +232,7 @@ class ArticleSpeakers:
         self._spoken_for: list = []
         self._term_cache: dict = {}
         self._last_seen: dict[str, int] = {}
+        self._seen_at: dict[int, list[int]] = {}        # id(entity) -> starts of its name mentions
         self._collect()
 
     # ----------------------------------------------------------------- building
@@ -253,6 +254,8 @@ class ArticleSpeakers:
         for ent in ents:
             if ent.label_ in ("ORG", "GPE", "NORP", "FAC"):
                 self._add_entity_mention(ent)
+        self._index()
+        self._missed_surnames()
         self._index()
         self._joint_mentions()
         self._index()
@@ -285,6 +288,19 @@ class ArticleSpeakers:
             self._m_starts.insert(k, m.start)
             self._longest = max(self._longest, m.end - m.start)
             bisect.insort(self._ent_starts.setdefault(ent.key, []), m.start)
+
+    def _missed_surnames(self) -> None:
+        """A known surname the tagger did not tag (``Trump cited …``) as a mention of its person, so a later
+        pronoun can reach it."""
+        for s, e, tok, k in self.tokens:
+            if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ \
+                    or tok.lower_ not in self._surnames or self._mention_near(s) is not None:
+                continue
+            ent = self._by_surname(tok.lower_, s)
+            subject = tok.dep_ in ("nsubj", "nsubjpass")
+            self.mentions.append(_Mention(s, e, k, ent, subject, subject and _speaks(tok.head),
+                                          oblique=tok.dep_ == "pobj"))
+            self._seen_at.setdefault(id(ent), []).append(s)
 
     def _index(self) -> None:
         """Sort the mentions and keep their starts (look-ups by offset in log time)."""
@@ -350,8 +366,8 @@ class ArticleSpeakers:
             if not ent.root.tag_.endswith("S"):
                 return                           # "Democratic senator": a modifier, not a group
             entity = self._entity(slug(name), "group", name, plural=True)
-        elif self._known_person(name) is not None:
-            entity = self._known_person(name)
+        elif self._known_person(name, self._abs(ent[0])) is not None:
+            entity = self._known_person(name, self._abs(ent[0]))
         else:
             kind = "place" if ent.label_ == "GPE" else "org"
             entity = self._org(name, kind)
@@ -364,18 +380,24 @@ class ArticleSpeakers:
                                       self._sent_of(root), entity, subject, subject and _speaks(root.head),
                                       oblique=root.dep_ == "pobj"))
         self._last_seen[entity.key] = self._abs(ent[0])
+        self._seen_at.setdefault(id(entity), []).append(self._abs(ent[0]))
 
-    def _known_person(self, name: str) -> _Entity | None:
-        """The person a one-word name (a surname the tagger took for an organisation) stands for."""
+    def _known_person(self, name: str, offset: int) -> _Entity | None:
+        """The person a one-word name at ``offset`` (a surname the tagger took for an organisation) stands for."""
         parts = name_parts(name)
         if len(parts) == 1 and parts[0] in self._surnames:
-            return self._by_surname(parts[0])
+            return self._by_surname(parts[0], offset)
         return None
 
-    def _by_surname(self, last: str) -> _Entity:
-        """Of the persons with this surname, the one mentioned last."""
+    def _by_surname(self, last: str, offset: int) -> _Entity:
+        """Of the persons with this surname, the one mentioned last before ``offset`` (else the first
+        one mentioned after it: ``Scott`` before ``Tim Scott`` is introduced is the Scott named before)."""
+        def recency(k):
+            starts = self._seen_at.get(id(self.entities[k]), [])
+            before = [s for s in starts if s <= offset]
+            return (1, max(before)) if before else (0, -min(starts, default=offset))
         keys = self._surnames[last]
-        return self.entities[max(keys, key=lambda k: (self._last_seen.get(k, -1), keys.index(k)))]
+        return self.entities[max(keys, key=lambda k: (recency(k), keys.index(k)))]
 
     def _entity(self, key: str, kind: str, name: str, plural: bool = False) -> _Entity:
         if key not in self.entities:
@@ -388,7 +410,7 @@ class ArticleSpeakers:
         if len(parts) >= 2 and parts[0] in NAME_PARTICLES:    # "Bin Laden": a surname alone
             parts = [" ".join(parts)]
             if parts[0].split()[-1] in self._surnames:
-                return self._by_surname(parts[0].split()[-1])
+                return self._by_surname(parts[0].split()[-1], offset)
         if len(parts) >= 2:
             last, first = parts[-1], parts[0]
             for k in reversed(self._surnames.get(last, [])):
@@ -403,7 +425,7 @@ class ArticleSpeakers:
             return ent
         one = parts[0] if parts else key
         if one in self._surnames:
-            return self._by_surname(one)
+            return self._by_surname(one, offset)
         for e in reversed(list(self.entities.values())):   # a first name alone ("Hillary")
             if e.kind == "person" and name_parts(e.name)[:1] == [one]:
                 return e
@@ -623,14 +645,15 @@ class ArticleSpeakers:
 
     def _named(self, head, surface: str) -> Speaker | None:
         m = self._mention_at(head)
-        if m is None and self._known_person(head.text) is not None and head.text[:1].isupper():
-            return self._speaker_of(self._known_person(head.text))
+        here = self._abs(head)
+        if m is None and self._known_person(head.text, here) is not None and head.text[:1].isupper():
+            return self._speaker_of(self._known_person(head.text, here))
         if m is None:
             if head.pos_ != "PROPN" or not head.text[:1].isupper() or head.lower_ in role_terms() \
                     or described(head.text):           # "RT", "NATO": a body the lexicons know
                 return None
             # a name the tagger missed: the person with that surname, else a new person
-            ent = self._known_person(head.text)
+            ent = self._known_person(head.text, here)
             if ent is None:
                 first = [c for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
                 name = " ".join([c.text for c in first] + [head.text])
@@ -729,6 +752,34 @@ class ArticleSpeakers:
                 out[key] = starts[i - 1]
         return out
 
+    def _token_at(self, off: int):
+        return self.tokens[bisect.bisect_right(self._tok_starts, off) - 1][2]
+
+    def _commanded(self, m: _Mention, subject) -> bool:
+        """Whether mention ``m`` lies in the clause of which ``subject`` (a pronoun) is the subject, so the
+        pronoun cannot stand for it (binding principle C: ``People like Scott, he said``; Chomsky 1981)."""
+        tok = self._token_at(m.start)
+        verb = subject.head
+        return tok.doc is subject.doc and tok.i != subject.i and verb.i != subject.i and \
+            any(a.i == verb.i for a in tok.ancestors)
+
+    def _reported(self, tok) -> bool:
+        """Whether ``tok`` is inside what a speech verb reports (its clausal complement: ``Walsh suggested
+        Reid would suffer``), where a person is spoken of rather than speaking."""
+        for a in [tok, *tok.ancestors]:
+            if a.dep_ == "ccomp" and _speaks(a.head):
+                return True
+        return False
+
+    def _attributes_quote(self, tok) -> bool:
+        """Whether ``tok`` is the subject of a speech verb in a sentence holding a direct quotation
+        (``"…," he said``): the quotation goes on in the words of the speaker named before."""
+        if tok.dep_ not in ("nsubj", "nsubjpass") or not _speaks(tok.head) or self._reported(tok.head):
+            return False
+        s0, s1 = self.sent_bounds[self._sent_of(tok)]
+        i = bisect.bisect_left(self._quote_starts, s1)
+        return any(q1 > s0 for _, q1 in self._quotes[max(0, i - 3):i])
+
     def _in_quote(self, off: int) -> bool:
         i = bisect.bisect_right(self._quote_starts, off) - 1
         return i >= 0 and self._quotes[i][0] <= off < self._quotes[i][1]
@@ -765,6 +816,8 @@ class ArticleSpeakers:
             cands = outside or cands
         if low in THING_PRONOUNS:                # "… in Syria, it added": a place after a preposition is not it
             cands = [m for m in cands if not m.oblique] or cands
+        if head.dep_ in ("nsubj", "nsubjpass"):  # "Campaigning against Romney, he …": not Romney
+            cands = [m for m in cands if not self._commanded(m, head)]
         if not cands and want:                  # nobody near: the most mentioned person so far
             earlier = [m for m in self._before(off) if m.entity.kind == "person"
                        and m.entity.sex in (want, None)]
@@ -780,6 +833,9 @@ class ArticleSpeakers:
         if low in PLURAL_PRONOUNS:
             plural = [m for m in cands if m.entity.kind != "person" or m.entity.plural]
             cands = plural or cands
+        if self._attributes_quote(head):         # "He said Obama was …. '…,' he said": the speaker, not Obama
+            plain = [m for m in cands if not self._reported(self._token_at(m.start))]
+            cands = plain or cands
         if not cands:
             return None
         # salience: a speaker (subject of a speech verb) or subject counts more, distance less
