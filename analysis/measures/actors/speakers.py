@@ -96,6 +96,10 @@ HEADED_BODIES = frozenset(("campaign", "administration", "team"))
 #: Heads that make an unnamed mention an anonymous source (guideline rule 6, amendment A2).
 ANON_HEADS = frozenset("source sources official officials aide aides adviser advisers advisor advisors "
                        "insider insiders staff staffer staffers sheriffs officers leaders".split())
+#: Determiners that introduce a new unnamed source (``a source``, ``another source``).
+INDEFINITE_DETS = frozenset(("a", "an", "another", "one"))
+#: Quantifiers that make a group noun a part of the group (``some Democrats``).
+PART_QUANTIFIERS = frozenset("some many several few most".split())
 #: Plural person nouns whose unnamed use is a body of office holders, not anonymous (``Republican lawmakers``).
 BODY_HEADS = frozenset("lawmakers legislators senators representatives congressmen governors "
                        "judges justices".split())
@@ -347,13 +351,15 @@ class ArticleSpeakers:
                 found.append((t, r, "org"))
 
     def _add_entity_mention(self, ent) -> None:
-        if ent.label_ == "PERSON":              # "Manley put Reid": the name ends at a lower-case word
-            k = next((j for j, t in enumerate(ent) if j and (t.text[:1].islower() or t.tag_.startswith("VB"))
-                      and t.lower_ not in NAME_PARTICLES), len(ent))
-            if k < len(ent):
-                from spacy.tokens import Span
+        # "Manley put Reid": a person's name ends at a lower-case word, any name at a lower-case verb
+        person = ent.label_ == "PERSON"
+        k = next((j for j, t in enumerate(ent) if j and t.lower_ not in NAME_PARTICLES and (
+            t.text[:1].islower() and t.tag_.startswith("VB") or person and (
+                t.text[:1].islower() or t.tag_.startswith("VB")))), len(ent))
+        if k < len(ent):
+            from spacy.tokens import Span
 
-                ent = Span(ent.doc, ent.start, ent.start + k, label=ent.label_)
+            ent = Span(ent.doc, ent.start, ent.start + k, label=ent.label_)
         name = ent.text
         bare = re.sub(r"['’]s$", "", name)
         if ent.label_ == "PERSON" and any(r.fullmatch(bare) for r, _, _ in media_patterns()):
@@ -558,14 +564,22 @@ class ArticleSpeakers:
                 return Speaker("_and_".join(sorted(p.key for p in parts)), parts[0].speaker_type, parts[0].role,
                                surface)
         own_mention = self._mention_at(head)
-        if own_mention is None or own_mention.entity.kind != "person":
-            # "Colorado's attorney general, John Suthers", "another leading Dem, Sen. Ann Roe":
-            # the name in apposition is the speaker
+        if own_mention is None or own_mention.entity.kind != "person" or any(c.dep_ == "det" for c in head.lefts):
+            # "Colorado's attorney general, John Suthers", "another leading Dem, Sen. Ann Roe" (a name with
+            # a determiner is a common noun): the name in apposition is the speaker
             for c in head.rights:
                 if c.dep_ == "appos" and c.i in inside and c.pos_ == "PROPN":
                     m = self._mention_at(c)
                     if m is not None and m.entity.kind == "person":
                         return self._speaker_of(m.entity)
+        if head.pos_ == "NOUN" and head.dep_ == "appos":
+            # "his daughter, Ellie, a high school senior": an apposition is the person it is apposed to
+            # (or that a sibling apposition names)
+            named = [t for t in [head.head, *head.head.children] if t.pos_ == "PROPN" and t.i != head.i
+                     and (t is head.head or t.dep_ == "appos")]
+            ms = [m for m in map(self._mention_at, named) if m is not None and m.entity.kind == "person"]
+            if ms:
+                return self._speaker_of(ms[0].entity)
         if head.pos_ == "NOUN":
             if head.lemma_.lower() in DOCUMENT_NOUNS:
                 issuer = self._issuer(head, inside, depth)
@@ -663,6 +677,10 @@ class ArticleSpeakers:
             return self._speaker_of(ent)
         if m.entity.kind == "group" and surface.split()[0].lower() in BODY_MODIFIERS:
             return Speaker(m.entity.key, "official", "office", surface)
+        part = [c.lower_ for c in head.lefts if c.dep_ in ("det", "amod") and c.lower_ in PART_QUANTIFIERS]
+        if m.entity.kind == "group" and part:     # "some Democrats": a part of the group, not the group
+            whole = self._speaker_of(m.entity)
+            return Speaker(slug(f"{part[0]} {m.entity.key}"), whole.speaker_type, whole.role, surface)
         return self._speaker_of(m.entity)
 
     def _common(self, head, toks, surface: str, depth: int = 0) -> Speaker:
@@ -683,10 +701,10 @@ class ArticleSpeakers:
             has_name = True                      # "the two leaders": people named before, not anonymous
         if (head.lower_ in ANON_HEADS or lemma in ANON_HEADS or ANONYMITY_RE.search(surface)) and not has_name \
                 and not (head.lower_ in ("officials", "leaders") and any(w in BODY_MODIFIERS for w in low_words)):
-            return Speaker("anon_" + slug(lemma), "anonymous", "anonymous", surface)
+            return Speaker(self._anon_key(head), "anonymous", "anonymous", surface)
         if ANONYMITY_RE.search(self.text, s0, s1) and head.pos_ == "NOUN" and not has_name \
                 and head.lower_ not in BODY_HEADS:
-            return Speaker("anon_" + slug(lemma), "anonymous", "anonymous", surface)
+            return Speaker(self._anon_key(head), "anonymous", "anonymous", surface)
         # a possessed role noun ("Weiner's spokesman") is someone else: not an anaphor
         possessed = any(t[2].dep_ == "poss" for t in toks)
         definite = (any(t[2].lower_ in ("the", "this", "that") for t in toks[:2]) and not possessed) or \
@@ -709,6 +727,27 @@ class ArticleSpeakers:
         if best is None:
             best = ("other", "other")
         return Speaker(slug(" ".join(w for w in low_words if w not in ("a", "an", "the"))), *best, surface)
+
+    def _anon_key(self, head) -> str:
+        """The key of an unnamed source (guideline section 3): ``anon_`` + its noun, with the name it is
+        attached to (``Clinton aides``, ``Obama's aides``: two groups); an indefinite singular (``a source``,
+        ``another source``) is a new source each time (``anon_source_1``, ``anon_source_2``) and a definite
+        one (``the source``) the last such source before it."""
+        lemma = head.lemma_.lower()
+        names = [c for c in head.lefts if c.dep_ in ("poss", "compound") and c.pos_ == "PROPN"]
+        base = "anon_" + slug(" ".join([*(c.text for c in names[-1:]), lemma]))
+        if head.tag_ != "NN":
+            return base
+        det = next((c.lower_ for c in head.lefts if c.dep_ in ("det", "nummod")), "")
+        if det not in INDEFINITE_DETS | {"the", "this", "that"}:
+            return base
+        here = self._abs(head)
+        earlier = [t for s, _, t, _ in self.tokens[:bisect.bisect_left(self._tok_starts, here)]
+                   if t.tag_ == "NN" and t.lemma_.lower() == lemma and
+                   any(c.dep_ in ("det", "nummod") and c.lower_ in INDEFINITE_DETS for c in t.lefts)]
+        if det in INDEFINITE_DETS:
+            return f"{base}_{len(earlier) + 1}"
+        return f"{base}_{len(earlier)}" if earlier else base
 
     def _recent_pair(self, head) -> _Entity | None:
         """The pair (``A and B``) mentioned last within the pronoun window before ``head``."""
