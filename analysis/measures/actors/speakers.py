@@ -42,17 +42,29 @@ Within-article coreference
 --------------------------
 Names: a person is keyed by the fullest name the article gives (honorifics and
 middle initials dropped); a later surname (``DeMint``, ``Mr. DeMint``) or first
-name joins the most recent person with that surname; two different first names
-with one surname stay two persons (``Donald`` and ``Ivana Trump``). An
-organisation's acronym joins its full name (``NRSC``). Pronouns: ``he``/``she``
-go to the nearest earlier person of that gender (gender from honorifics and the
-pronouns that follow a person's mentions), looking back at most
-:data:`PRONOUN_WINDOW` sentences, preferring grammatical subjects and skipping
-people named inside a quotation when the pronoun is outside one;
-``they``/``it`` to the nearest group or organisation; ``who``/``which`` to the
-noun their clause modifies; ``I`` outside a quotation is the article's author.
-Role nouns (``the senator``, ``the agency``, ``the Democratic nominee``) go to the
-most recent entity described by the same term. Method: rule-based, in the
+name joins the person with that surname mentioned last before it (``Scott`` is
+the Bobby Scott of the story until Tim Scott is named); two different first names
+with one surname stay two persons (``Donald`` and ``Ivana Trump``); a known
+surname the tagger missed is still a mention. An organisation's acronym joins its
+full name (``NRSC``); a name ends at a lower-case verb (``Manley put Reid``).
+Pronouns: ``he``/``she`` go to the nearest earlier person of that gender (gender
+from honorifics and the pronouns that follow a person's mentions), looking back
+at most :data:`PRONOUN_WINDOW` sentences, preferring grammatical subjects and
+skipping people named inside a quotation when the pronoun is outside one; a
+subject pronoun never takes a name inside its own clause (binding principle C:
+``People like Scott, he said``, ``Campaigning against Romney, he …``), and one
+that attributes a quotation (``"…," he said``) skips persons who were only spoken
+of in a speech verb's complement (``He said Obama was …``): the quotation goes on
+in the speaker's words. ``they``/``it`` go to the nearest group or organisation;
+``who``/``which`` to the noun their clause modifies; ``I`` outside a quotation is
+the article's author. Role nouns (``the senator``, ``the agency``, ``the
+Democratic nominee``) go to the most recent entity described by the same term; a
+common-noun apposition (``Ellie, a high school senior``) is the person it is
+apposed to. Unnamed sources are keyed as guideline section 3 says: by their noun
+and the name they are attached to (``Clinton aides`` and ``Obama's aides`` are two
+groups), ``a source`` and ``another source`` two sources and ``the source`` the
+last of them; ``some Democrats`` is a part of the group, not the group. Method:
+rule-based, in the
 spirit of Raghunathan et al. (2010) multi-pass sieve coreference (exact name,
 head match, pronoun passes); scored in :mod:`analysis.validation.speakers`.
 """
@@ -838,7 +850,10 @@ class ArticleSpeakers:
                     sub = self._common(ant, [x for x in self._span_tokens(self._abs(ant), self._abs(ant) + 1)],
                                        ant.text)
                 return Speaker(sub.key, sub.speaker_type, sub.role, sub.name, ant.text, sub.registry_actor)
-            return None                          # "many", "each": a group noun of its own
+            pair = self._recent_pair(head) if low == "each" else None
+            if pair is not None:                 # "Trump and Clinton vied …, each touting …": one of the pair
+                return self._speaker_of(pair, pair.name)
+            return None                          # "many": a group noun of its own
         if low in ("i", "me", "my"):
             if self._in_quote(off):
                 return None
@@ -902,19 +917,26 @@ def no_registry(name: str) -> tuple[None, None]:
     return None, None
 
 
-def assign(text: str, nlp, quotes, resolver=None):
+def direct_spans(quotes) -> list[tuple[int, int]]:
+    """``(start, end)`` of the direct quotations of a quotes table (what :class:`ArticleSpeakers` takes
+    as ``quotes``)."""
+    return [(int(s), int(e)) for s, e, k in zip(quotes["start"], quotes["end"], quotes["kind"]) if k == "direct"]
+
+
+def assign(text: str, nlp, quotes, resolver=None, speakers: ArticleSpeakers | None = None):
     """``quotes`` (the quotes measure's table) with ``actor``, ``speaker_type`` and ``resolved_from``
-    re-derived by :class:`ArticleSpeakers` over ``text`` (the text the offsets index).
+    derived by :class:`ArticleSpeakers` over ``text`` (the text the offsets index).
 
     A speaker surface the actor registry resolves keeps its registry actor and, where the registry
     gives one, its speaker type (the override); every other speaker gets its within-article key
     (one per person: ``Sen. Jim DeMint``, ``DeMint`` and a later ``he`` share ``jim_demint``) and the
-    type read from the article. Rows without a speaker are left as they are.
+    type read from the article. Rows without a speaker are left as they are. ``speakers``: the
+    article's :class:`ArticleSpeakers` over ``text`` when already built (for several tables of one
+    article), else built here from ``quotes``' direct quotations.
     """
     if not len(quotes):
         return quotes
-    direct = [(int(s), int(e)) for s, e, k in zip(quotes["start"], quotes["end"], quotes["kind"]) if k == "direct"]
-    art = ArticleSpeakers(text, nlp, quotes=direct)
+    art = speakers if speakers is not None else ArticleSpeakers(text, nlp, quotes=direct_spans(quotes))
     actors, types, froms = [], [], []
     for r in quotes.itertuples(index=False):
         s0, s1 = int(r.speaker_start), int(r.speaker_end)
