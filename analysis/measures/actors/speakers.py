@@ -129,7 +129,8 @@ PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
 THING_PRONOUNS = frozenset("it its itself".split())
 RELATIVE_PRONOUNS = frozenset("who whom whose which that".split())
 #: Sentences a pronoun looks back for its antecedent (chosen by cross-validation on the dev gold,
-#: :func:`analysis.validation.speakers.choose_settings`).
+#: :func:`analysis.validation.speakers.choose_settings`: 5 of 1/2/3/5/8, chosen in 19 of 20 folds;
+#: 3 before the clause and quotation rules of :meth:`ArticleSpeakers._pronoun`).
 PRONOUN_WINDOW = 5
 #: Salience of an antecedent, in sentences of distance it outweighs: subject of a speech verb, any subject.
 #: The speaker weight was chosen by cross-validation (:func:`analysis.validation.speakers.choose_settings`:
