@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.core.parse import Parse, parse_of
 from analysis.core.speakers import SPEAKER_TYPES  # noqa: F401
 from analysis.engine import measure_corpus, text_tables
+from analysis.measures.actors import speakers
 from analysis.measures.quotes import attribution
 from analysis.measures.quotes.measure import MEASURE, resolver, speaker_colours, speaker_key  # noqa: F401
 from analysis.measures.quotes.attribution import (  # noqa: F401  (the documented API)
@@ -38,7 +39,9 @@ def extract_attributions(text: str, nlp=None) -> pd.DataFrame:
     """:func:`extract_quotes` in the ``"attribution"`` scope: PolNeAR's broader notion of a
     report, which also takes in beliefs, intentions and evaluations ("wants to", "endorsed",
     "the two discussed …"); the study's measure keeps to speech. For scoring against PolNeAR."""
-    return attribution.extract(text, parse_of(text, nlp), resolver(), scope="attribution")[0]
+    parse = parse_of(text, nlp)
+    found = attribution.extract(text, parse, resolver(), scope="attribution")[0]
+    return speakers.assign(text, parse, found, resolver())
 
 
 def scare_quotes(text: str, nlp=None) -> pd.DataFrame:

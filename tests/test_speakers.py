@@ -6,6 +6,7 @@ import pytest
 
 from analysis import quotes
 from analysis.measures.actors import bootstrap, speakers as sp
+from analysis.measures.quotes.attribution import quotation_spans
 from analysis.validation import DevSetMissing
 
 
@@ -48,6 +49,51 @@ def test_former_office_is_not_office_and_weak_titles_yield_to_the_body():
     pike, lee = resolve_all(text, [("Former Gov. Tom Pike",), ("Ann Lee",)])
     assert pike.speaker_type == "other"
     assert (lee.speaker_type, lee.role) == ("other", "ngo")
+
+
+def keys_at(text, spans):
+    """Keys of ``(surface, length)`` spans (the first ``length`` characters where ``surface`` starts)."""
+    art = sp.ArticleSpeakers(text, registry=sp.no_registry, quotes=[(q.start, q.end) for q in quotation_spans(text)])
+    out = []
+    for surface, after, length in spans:
+        start = text.index(surface, text.index(after) if after else 0)
+        out.append(art.resolve(start, start + length).key)
+    return out
+
+
+def test_pronoun_skips_names_in_its_own_clause_and_persons_only_spoken_of():
+    # binding principle C: the pronoun subject cannot be a name inside its own clause
+    assert keys_at("Senator Paul Hart spoke at length on Monday. Campaigning against Mark Dunn in 2012, he "
+                   "rarely mentioned taxes.", [("he rarely", "", 2)]) == ["paul_hart"]
+    # a pronoun attributing a quotation continues the speaker, not whom the speaker spoke of
+    assert keys_at("Mark Dunn, the party chairman, criticised the plan. He said Paul Hart was \"clearly\" wrong "
+                   "on taxes.\n\n\"The whole question is whether they should pay,\" he told reporters.",
+                   [("he told", "", 2)]) == ["mark_dunn"]
+    assert keys_at("Mark Dunn also suggested Paul Hart would suffer politically from his stance.\n\n\"It is "
+                   "regrettable that he has not shown the same independence,\" he said.",
+                   [("he said", "", 2)]) == ["mark_dunn"]
+
+
+def test_appositions_and_names_the_tagger_cuts_wrong():
+    assert keys_at("Mr. Dunn is facing the question with his daughter, Ellie, a high school senior with an "
+                   "interest in design. She was eyeing a college in Ohio.",
+                   [("a high school senior", "", 20), ("She", "", 3)]) == ["ellie", "ellie"]
+    assert keys_at("Another leading Dem, Sen. Ann Birch of Ohio, said the offer was a bad deal. Birch tweeted "
+                   "that it failed.", [("Another", "", 43), ("Birch", "deal", 5)]) == ["ann_birch", "ann_birch"]
+    assert keys_at("Spokesman Jim Lark said the bill would pass.\n\nBut at the same time, Lark put Hart on the "
+                   "record.\n\n\"It is a mistake,\" Lark said.",
+                   [("Lark", "same time", 4), ("Lark", "mistake", 4)]) == ["jim_lark", "jim_lark"]
+
+
+def test_unnamed_sources_keyed_as_the_guideline_says():
+    assert keys_at("Sources said the talks stalled. A source said the deal was close. Another source said it "
+                   "was not. The source added that the talks would resume.",
+                   [("Sources", "", 7), ("A source", "", 8), ("Another source", "", 14), ("The source", "", 10)]) \
+        == ["anon_source", "anon_source_1", "anon_source_2", "anon_source_2"]
+    assert keys_at("Dunn aides said the plan failed. Hart's aides said it worked. Some Democrats said it was "
+                   "late. Democrats said it was fine.",
+                   [("Dunn aides", "", 10), ("Hart's aides", "", 12), ("Some Democrats", "", 14),
+                    ("Democrats", "late", 9)]) == ["anon_dunn_aide", "anon_hart_aide", "some_democrats", "democrats"]
 
 
 def test_quotes_measure_uses_one_key_per_person():
@@ -104,20 +150,22 @@ def gold_eval():
 def test_speaker_type_accuracy_floor(gold_eval):
     t = gold_eval["types"].set_index(["system", "label"])
     acc = t.loc[("text + registry override", "accuracy"), "f1"]
-    # measured 0.891 (n = 495); registry only 0.301, majority class 0.608 in the same run
-    assert acc >= 0.89
+    # measured 0.897 (n = 495); registry only 0.301, majority class 0.608 in the same run
+    assert acc >= 0.895
     assert acc > t.loc[("registry only (before)", "accuracy"), "f1"] + 0.5
     assert acc > t.loc[("majority class (official)", "accuracy"), "f1"] + 0.25
-    assert t.loc[("text only", "accuracy"), "f1"] >= 0.83          # measured 0.836
+    assert t.loc[("text only", "accuracy"), "f1"] >= 0.835         # measured 0.838
 
 
 def test_one_ledger_row_per_person_floor(gold_eval):
     led = gold_eval["ledger"].set_index(["system", "persons"])
     one = led.loc[("coreference", "all persons"), "one_row"]
-    # measured 0.884 (n = 215 persons) vs 0.628 for surface strings; the issue's 0.90 is not reached
-    assert one >= 0.88
-    assert one > led.loc[("surface string (before)", "all persons"), "one_row"] + 0.2
-    assert led.loc[("coreference", "persons mentioned twice or more"), "one_row"] >= 0.71   # measured 0.713
-    assert led.loc[("coreference", "all persons"), "merged"] <= 0.06                       # measured 0.050
+    # measured 0.926 (n = 215 persons) vs 0.628 for surface strings in the same run; the issue asks 0.90
+    assert one >= 0.92
+    assert one > led.loc[("surface string (before)", "all persons"), "one_row"] + 0.25
+    assert led.loc[("coreference", "persons mentioned twice or more"), "one_row"] >= 0.81   # measured 0.816 (n = 87)
+    assert led.loc[("coreference", "all persons"), "merged"] <= 0.02     # measured 0.017 (4 of 240 keys)
     cv = gold_eval["windows"].attrs
-    assert cv["held_out_accuracy"] >= 0.89 and cv["held_out_one_row"] >= 0.88
+    # leave-one-article-out: accuracy 0.897, one row 0.921, merged 0.021
+    assert cv["held_out_accuracy"] >= 0.895 and cv["held_out_one_row"] >= 0.92 and cv["held_out_merged"] <= 0.025
+    assert (gold_eval["window"], gold_eval["speaker_weight"]) == (sp.PRONOUN_WINDOW, sp.SPEAKER_WEIGHT)

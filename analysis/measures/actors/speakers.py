@@ -42,17 +42,29 @@ Within-article coreference
 --------------------------
 Names: a person is keyed by the fullest name the article gives (honorifics and
 middle initials dropped); a later surname (``DeMint``, ``Mr. DeMint``) or first
-name joins the most recent person with that surname; two different first names
-with one surname stay two persons (``Donald`` and ``Ivana Trump``). An
-organisation's acronym joins its full name (``NRSC``). Pronouns: ``he``/``she``
-go to the nearest earlier person of that gender (gender from honorifics and the
-pronouns that follow a person's mentions), looking back at most
-:data:`PRONOUN_WINDOW` sentences, preferring grammatical subjects and skipping
-people named inside a quotation when the pronoun is outside one;
-``they``/``it`` to the nearest group or organisation; ``who``/``which`` to the
-noun their clause modifies; ``I`` outside a quotation is the article's author.
-Role nouns (``the senator``, ``the agency``, ``the Democratic nominee``) go to the
-most recent entity described by the same term. Method: rule-based, in the
+name joins the person with that surname mentioned last before it (``Scott`` is
+the Bobby Scott of the story until Tim Scott is named); two different first names
+with one surname stay two persons (``Donald`` and ``Ivana Trump``); a known
+surname the tagger missed is still a mention. An organisation's acronym joins its
+full name (``NRSC``); a name ends at a lower-case verb (``Manley put Reid``).
+Pronouns: ``he``/``she`` go to the nearest earlier person of that gender (gender
+from honorifics and the pronouns that follow a person's mentions), looking back
+at most :data:`PRONOUN_WINDOW` sentences, preferring grammatical subjects and
+skipping people named inside a quotation when the pronoun is outside one; a
+subject pronoun never takes a name inside its own clause (binding principle C:
+``People like Scott, he said``, ``Campaigning against Romney, he …``), and one
+that attributes a quotation (``"…," he said``) skips persons who were only spoken
+of in a speech verb's complement (``He said Obama was …``): the quotation goes on
+in the speaker's words. ``they``/``it`` go to the nearest group or organisation;
+``who``/``which`` to the noun their clause modifies; ``I`` outside a quotation is
+the article's author. Role nouns (``the senator``, ``the agency``, ``the
+Democratic nominee``) go to the most recent entity described by the same term; a
+common-noun apposition (``Ellie, a high school senior``) is the person it is
+apposed to. Unnamed sources are keyed as guideline section 3 says: by their noun
+and the name they are attached to (``Clinton aides`` and ``Obama's aides`` are two
+groups), ``a source`` and ``another source`` two sources and ``the source`` the
+last of them; ``some Democrats`` is a part of the group, not the group. Method:
+rule-based, in the
 spirit of Raghunathan et al. (2010) multi-pass sieve coreference (exact name,
 head match, pronoun passes); scored in :mod:`analysis.validation.speakers`.
 """
@@ -96,6 +108,10 @@ HEADED_BODIES = frozenset(("campaign", "administration", "team"))
 #: Heads that make an unnamed mention an anonymous source (guideline rule 6, amendment A2).
 ANON_HEADS = frozenset("source sources official officials aide aides adviser advisers advisor advisors "
                        "insider insiders staff staffer staffers sheriffs officers leaders".split())
+#: Determiners that introduce a new unnamed source (``a source``, ``another source``).
+INDEFINITE_DETS = frozenset(("a", "an", "another", "one"))
+#: Quantifiers that make a group noun a part of the group (``some Democrats``).
+PART_QUANTIFIERS = frozenset("some many several few most".split())
 #: Plural person nouns whose unnamed use is a body of office holders, not anonymous (``Republican lawmakers``).
 BODY_HEADS = frozenset("lawmakers legislators senators representatives congressmen governors "
                        "judges justices".split())
@@ -113,8 +129,9 @@ PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
 THING_PRONOUNS = frozenset("it its itself".split())
 RELATIVE_PRONOUNS = frozenset("who whom whose which that".split())
 #: Sentences a pronoun looks back for its antecedent (chosen by cross-validation on the dev gold,
-#: :func:`analysis.validation.speakers.choose_settings`).
-PRONOUN_WINDOW = 3
+#: :func:`analysis.validation.speakers.choose_settings`: 5 of 1/2/3/5/8, chosen in 19 of 20 folds;
+#: 3 before the clause and quotation rules of :meth:`ArticleSpeakers._pronoun`).
+PRONOUN_WINDOW = 5
 #: Salience of an antecedent, in sentences of distance it outweighs: subject of a speech verb, any subject.
 #: The speaker weight was chosen by cross-validation (:func:`analysis.validation.speakers.choose_settings`:
 #: 0.0 of 0/0.5/1.5/2.5 — a higher one links more pronouns to one person but merges more persons).
@@ -232,6 +249,7 @@ class ArticleSpeakers:
         self._spoken_for: list = []
         self._term_cache: dict = {}
         self._last_seen: dict[str, int] = {}
+        self._seen_at: dict[int, list[int]] = {}        # id(entity) -> starts of its name mentions
         self._collect()
 
     # ----------------------------------------------------------------- building
@@ -253,6 +271,8 @@ class ArticleSpeakers:
         for ent in ents:
             if ent.label_ in ("ORG", "GPE", "NORP", "FAC"):
                 self._add_entity_mention(ent)
+        self._index()
+        self._missed_surnames()
         self._index()
         self._joint_mentions()
         self._index()
@@ -285,6 +305,19 @@ class ArticleSpeakers:
             self._m_starts.insert(k, m.start)
             self._longest = max(self._longest, m.end - m.start)
             bisect.insort(self._ent_starts.setdefault(ent.key, []), m.start)
+
+    def _missed_surnames(self) -> None:
+        """A known surname the tagger did not tag (``Trump cited …``) as a mention of its person, so a later
+        pronoun can reach it."""
+        for s, e, tok, k in self.tokens:
+            if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ \
+                    or tok.lower_ not in self._surnames or self._mention_near(s) is not None:
+                continue
+            ent = self._by_surname(tok.lower_, s)
+            subject = tok.dep_ in ("nsubj", "nsubjpass")
+            self.mentions.append(_Mention(s, e, k, ent, subject, subject and _speaks(tok.head),
+                                          oblique=tok.dep_ == "pobj"))
+            self._seen_at.setdefault(id(ent), []).append(s)
 
     def _index(self) -> None:
         """Sort the mentions and keep their starts (look-ups by offset in log time)."""
@@ -331,13 +364,15 @@ class ArticleSpeakers:
                 found.append((t, r, "org"))
 
     def _add_entity_mention(self, ent) -> None:
-        if ent.label_ == "PERSON":              # "Manley put Reid": the name ends at a lower-case word
-            k = next((j for j, t in enumerate(ent) if j and (t.text[:1].islower() or t.tag_.startswith("VB"))
-                      and t.lower_ not in NAME_PARTICLES), len(ent))
-            if k < len(ent):
-                from spacy.tokens import Span
+        # "Manley put Reid": a person's name ends at a lower-case word, any name at a lower-case verb
+        person = ent.label_ == "PERSON"
+        k = next((j for j, t in enumerate(ent) if j and t.lower_ not in NAME_PARTICLES and (
+            t.text[:1].islower() and t.tag_.startswith("VB") or person and (
+                t.text[:1].islower() or t.tag_.startswith("VB")))), len(ent))
+        if k < len(ent):
+            from spacy.tokens import Span
 
-                ent = Span(ent.doc, ent.start, ent.start + k, label=ent.label_)
+            ent = Span(ent.doc, ent.start, ent.start + k, label=ent.label_)
         name = ent.text
         bare = re.sub(r"['’]s$", "", name)
         if ent.label_ == "PERSON" and any(r.fullmatch(bare) for r, _, _ in media_patterns()):
@@ -350,8 +385,8 @@ class ArticleSpeakers:
             if not ent.root.tag_.endswith("S"):
                 return                           # "Democratic senator": a modifier, not a group
             entity = self._entity(slug(name), "group", name, plural=True)
-        elif self._known_person(name) is not None:
-            entity = self._known_person(name)
+        elif self._known_person(name, self._abs(ent[0])) is not None:
+            entity = self._known_person(name, self._abs(ent[0]))
         else:
             kind = "place" if ent.label_ == "GPE" else "org"
             entity = self._org(name, kind)
@@ -364,18 +399,24 @@ class ArticleSpeakers:
                                       self._sent_of(root), entity, subject, subject and _speaks(root.head),
                                       oblique=root.dep_ == "pobj"))
         self._last_seen[entity.key] = self._abs(ent[0])
+        self._seen_at.setdefault(id(entity), []).append(self._abs(ent[0]))
 
-    def _known_person(self, name: str) -> _Entity | None:
-        """The person a one-word name (a surname the tagger took for an organisation) stands for."""
+    def _known_person(self, name: str, offset: int) -> _Entity | None:
+        """The person a one-word name at ``offset`` (a surname the tagger took for an organisation) stands for."""
         parts = name_parts(name)
         if len(parts) == 1 and parts[0] in self._surnames:
-            return self._by_surname(parts[0])
+            return self._by_surname(parts[0], offset)
         return None
 
-    def _by_surname(self, last: str) -> _Entity:
-        """Of the persons with this surname, the one mentioned last."""
+    def _by_surname(self, last: str, offset: int) -> _Entity:
+        """Of the persons with this surname, the one mentioned last before ``offset`` (else the first
+        one mentioned after it: ``Scott`` before ``Tim Scott`` is introduced is the Scott named before)."""
+        def recency(k):
+            starts = self._seen_at.get(id(self.entities[k]), [])
+            before = [s for s in starts if s <= offset]
+            return (1, max(before)) if before else (0, -min(starts, default=offset))
         keys = self._surnames[last]
-        return self.entities[max(keys, key=lambda k: (self._last_seen.get(k, -1), keys.index(k)))]
+        return self.entities[max(keys, key=lambda k: (recency(k), keys.index(k)))]
 
     def _entity(self, key: str, kind: str, name: str, plural: bool = False) -> _Entity:
         if key not in self.entities:
@@ -388,7 +429,7 @@ class ArticleSpeakers:
         if len(parts) >= 2 and parts[0] in NAME_PARTICLES:    # "Bin Laden": a surname alone
             parts = [" ".join(parts)]
             if parts[0].split()[-1] in self._surnames:
-                return self._by_surname(parts[0].split()[-1])
+                return self._by_surname(parts[0].split()[-1], offset)
         if len(parts) >= 2:
             last, first = parts[-1], parts[0]
             for k in reversed(self._surnames.get(last, [])):
@@ -403,7 +444,7 @@ class ArticleSpeakers:
             return ent
         one = parts[0] if parts else key
         if one in self._surnames:
-            return self._by_surname(one)
+            return self._by_surname(one, offset)
         for e in reversed(list(self.entities.values())):   # a first name alone ("Hillary")
             if e.kind == "person" and name_parts(e.name)[:1] == [one]:
                 return e
@@ -536,14 +577,22 @@ class ArticleSpeakers:
                 return Speaker("_and_".join(sorted(p.key for p in parts)), parts[0].speaker_type, parts[0].role,
                                surface)
         own_mention = self._mention_at(head)
-        if own_mention is None or own_mention.entity.kind != "person":
-            # "Colorado's attorney general, John Suthers", "another leading Dem, Sen. Ann Roe":
-            # the name in apposition is the speaker
+        if own_mention is None or own_mention.entity.kind != "person" or any(c.dep_ == "det" for c in head.lefts):
+            # "Colorado's attorney general, John Suthers", "another leading Dem, Sen. Ann Roe" (a name with
+            # a determiner is a common noun): the name in apposition is the speaker
             for c in head.rights:
                 if c.dep_ == "appos" and c.i in inside and c.pos_ == "PROPN":
                     m = self._mention_at(c)
                     if m is not None and m.entity.kind == "person":
                         return self._speaker_of(m.entity)
+        if head.pos_ == "NOUN" and head.dep_ == "appos":
+            # "his daughter, Ellie, a high school senior": an apposition is the person it is apposed to
+            # (or that a sibling apposition names)
+            named = [t for t in [head.head, *head.head.children] if t.pos_ == "PROPN" and t.i != head.i
+                     and (t is head.head or t.dep_ == "appos")]
+            ms = [m for m in map(self._mention_at, named) if m is not None and m.entity.kind == "person"]
+            if ms:
+                return self._speaker_of(ms[0].entity)
         if head.pos_ == "NOUN":
             if head.lemma_.lower() in DOCUMENT_NOUNS:
                 issuer = self._issuer(head, inside, depth)
@@ -623,14 +672,15 @@ class ArticleSpeakers:
 
     def _named(self, head, surface: str) -> Speaker | None:
         m = self._mention_at(head)
-        if m is None and self._known_person(head.text) is not None and head.text[:1].isupper():
-            return self._speaker_of(self._known_person(head.text))
+        here = self._abs(head)
+        if m is None and self._known_person(head.text, here) is not None and head.text[:1].isupper():
+            return self._speaker_of(self._known_person(head.text, here))
         if m is None:
             if head.pos_ != "PROPN" or not head.text[:1].isupper() or head.lower_ in role_terms() \
                     or described(head.text):           # "RT", "NATO": a body the lexicons know
                 return None
             # a name the tagger missed: the person with that surname, else a new person
-            ent = self._known_person(head.text)
+            ent = self._known_person(head.text, here)
             if ent is None:
                 first = [c for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
                 name = " ".join([c.text for c in first] + [head.text])
@@ -640,6 +690,10 @@ class ArticleSpeakers:
             return self._speaker_of(ent)
         if m.entity.kind == "group" and surface.split()[0].lower() in BODY_MODIFIERS:
             return Speaker(m.entity.key, "official", "office", surface)
+        part = [c.lower_ for c in head.lefts if c.dep_ in ("det", "amod") and c.lower_ in PART_QUANTIFIERS]
+        if m.entity.kind == "group" and part:     # "some Democrats": a part of the group, not the group
+            whole = self._speaker_of(m.entity)
+            return Speaker(slug(f"{part[0]} {m.entity.key}"), whole.speaker_type, whole.role, surface)
         return self._speaker_of(m.entity)
 
     def _common(self, head, toks, surface: str, depth: int = 0) -> Speaker:
@@ -660,10 +714,10 @@ class ArticleSpeakers:
             has_name = True                      # "the two leaders": people named before, not anonymous
         if (head.lower_ in ANON_HEADS or lemma in ANON_HEADS or ANONYMITY_RE.search(surface)) and not has_name \
                 and not (head.lower_ in ("officials", "leaders") and any(w in BODY_MODIFIERS for w in low_words)):
-            return Speaker("anon_" + slug(lemma), "anonymous", "anonymous", surface)
+            return Speaker(self._anon_key(head), "anonymous", "anonymous", surface)
         if ANONYMITY_RE.search(self.text, s0, s1) and head.pos_ == "NOUN" and not has_name \
                 and head.lower_ not in BODY_HEADS:
-            return Speaker("anon_" + slug(lemma), "anonymous", "anonymous", surface)
+            return Speaker(self._anon_key(head), "anonymous", "anonymous", surface)
         # a possessed role noun ("Weiner's spokesman") is someone else: not an anaphor
         possessed = any(t[2].dep_ == "poss" for t in toks)
         definite = (any(t[2].lower_ in ("the", "this", "that") for t in toks[:2]) and not possessed) or \
@@ -686,6 +740,27 @@ class ArticleSpeakers:
         if best is None:
             best = ("other", "other")
         return Speaker(slug(" ".join(w for w in low_words if w not in ("a", "an", "the"))), *best, surface)
+
+    def _anon_key(self, head) -> str:
+        """The key of an unnamed source (guideline section 3): ``anon_`` + its noun, with the name it is
+        attached to (``Clinton aides``, ``Obama's aides``: two groups); an indefinite singular (``a source``,
+        ``another source``) is a new source each time (``anon_source_1``, ``anon_source_2``) and a definite
+        one (``the source``) the last such source before it."""
+        lemma = head.lemma_.lower()
+        names = [c for c in head.lefts if c.dep_ in ("poss", "compound") and c.pos_ == "PROPN"]
+        base = "anon_" + slug(" ".join([*(c.text for c in names[-1:]), lemma]))
+        if head.tag_ != "NN":
+            return base
+        det = next((c.lower_ for c in head.lefts if c.dep_ in ("det", "nummod")), "")
+        if det not in INDEFINITE_DETS | {"the", "this", "that"}:
+            return base
+        here = self._abs(head)
+        earlier = [t for s, _, t, _ in self.tokens[:bisect.bisect_left(self._tok_starts, here)]
+                   if t.tag_ == "NN" and t.lemma_.lower() == lemma and
+                   any(c.dep_ in ("det", "nummod") and c.lower_ in INDEFINITE_DETS for c in t.lefts)]
+        if det in INDEFINITE_DETS:
+            return f"{base}_{len(earlier) + 1}"
+        return f"{base}_{len(earlier)}" if earlier else base
 
     def _recent_pair(self, head) -> _Entity | None:
         """The pair (``A and B``) mentioned last within the pronoun window before ``head``."""
@@ -729,6 +804,34 @@ class ArticleSpeakers:
                 out[key] = starts[i - 1]
         return out
 
+    def _token_at(self, off: int):
+        return self.tokens[bisect.bisect_right(self._tok_starts, off) - 1][2]
+
+    def _commanded(self, m: _Mention, subject) -> bool:
+        """Whether mention ``m`` lies in the clause of which ``subject`` (a pronoun) is the subject, so the
+        pronoun cannot stand for it (binding principle C: ``People like Scott, he said``; Chomsky 1981)."""
+        tok = self._token_at(m.start)
+        verb = subject.head
+        return tok.doc is subject.doc and tok.i != subject.i and verb.i != subject.i and \
+            any(a.i == verb.i for a in tok.ancestors)
+
+    def _reported(self, tok) -> bool:
+        """Whether ``tok`` is inside what a speech verb reports (its clausal complement: ``Walsh suggested
+        Reid would suffer``), where a person is spoken of rather than speaking."""
+        for a in [tok, *tok.ancestors]:
+            if a.dep_ == "ccomp" and _speaks(a.head):
+                return True
+        return False
+
+    def _attributes_quote(self, tok) -> bool:
+        """Whether ``tok`` is the subject of a speech verb in a sentence holding a direct quotation
+        (``"…," he said``): the quotation goes on in the words of the speaker named before."""
+        if tok.dep_ not in ("nsubj", "nsubjpass") or not _speaks(tok.head) or self._reported(tok.head):
+            return False
+        s0, s1 = self.sent_bounds[self._sent_of(tok)]
+        i = bisect.bisect_left(self._quote_starts, s1)
+        return any(q1 > s0 for _, q1 in self._quotes[max(0, i - 3):i])
+
     def _in_quote(self, off: int) -> bool:
         i = bisect.bisect_right(self._quote_starts, off) - 1
         return i >= 0 and self._quotes[i][0] <= off < self._quotes[i][1]
@@ -748,7 +851,10 @@ class ArticleSpeakers:
                     sub = self._common(ant, [x for x in self._span_tokens(self._abs(ant), self._abs(ant) + 1)],
                                        ant.text)
                 return Speaker(sub.key, sub.speaker_type, sub.role, sub.name, ant.text, sub.registry_actor)
-            return None                          # "many", "each": a group noun of its own
+            pair = self._recent_pair(head) if low == "each" else None
+            if pair is not None:                 # "Trump and Clinton vied …, each touting …": one of the pair
+                return self._speaker_of(pair, pair.name)
+            return None                          # "many": a group noun of its own
         if low in ("i", "me", "my"):
             if self._in_quote(off):
                 return None
@@ -765,6 +871,8 @@ class ArticleSpeakers:
             cands = outside or cands
         if low in THING_PRONOUNS:                # "… in Syria, it added": a place after a preposition is not it
             cands = [m for m in cands if not m.oblique] or cands
+        if head.dep_ in ("nsubj", "nsubjpass"):  # "Campaigning against Romney, he …": not Romney
+            cands = [m for m in cands if not self._commanded(m, head)]
         if not cands and want:                  # nobody near: the most mentioned person so far
             earlier = [m for m in self._before(off) if m.entity.kind == "person"
                        and m.entity.sex in (want, None)]
@@ -780,6 +888,9 @@ class ArticleSpeakers:
         if low in PLURAL_PRONOUNS:
             plural = [m for m in cands if m.entity.kind != "person" or m.entity.plural]
             cands = plural or cands
+        if self._attributes_quote(head):         # "He said Obama was …. '…,' he said": the speaker, not Obama
+            plain = [m for m in cands if not self._reported(self._token_at(m.start))]
+            cands = plain or cands
         if not cands:
             return None
         # salience: a speaker (subject of a speech verb) or subject counts more, distance less
@@ -807,19 +918,26 @@ def no_registry(name: str) -> tuple[None, None]:
     return None, None
 
 
-def assign(text: str, nlp, quotes, resolver=None):
+def direct_spans(quotes) -> list[tuple[int, int]]:
+    """``(start, end)`` of the direct quotations of a quotes table (what :class:`ArticleSpeakers` takes
+    as ``quotes``)."""
+    return [(int(s), int(e)) for s, e, k in zip(quotes["start"], quotes["end"], quotes["kind"]) if k == "direct"]
+
+
+def assign(text: str, nlp, quotes, resolver=None, speakers: ArticleSpeakers | None = None):
     """``quotes`` (the quotes measure's table) with ``actor``, ``speaker_type`` and ``resolved_from``
-    re-derived by :class:`ArticleSpeakers` over ``text`` (the text the offsets index).
+    derived by :class:`ArticleSpeakers` over ``text`` (the text the offsets index).
 
     A speaker surface the actor registry resolves keeps its registry actor and, where the registry
     gives one, its speaker type (the override); every other speaker gets its within-article key
     (one per person: ``Sen. Jim DeMint``, ``DeMint`` and a later ``he`` share ``jim_demint``) and the
-    type read from the article. Rows without a speaker are left as they are.
+    type read from the article. Rows without a speaker are left as they are. ``speakers``: the
+    article's :class:`ArticleSpeakers` over ``text`` when already built (for several tables of one
+    article), else built here from ``quotes``' direct quotations.
     """
     if not len(quotes):
         return quotes
-    direct = [(int(s), int(e)) for s, e, k in zip(quotes["start"], quotes["end"], quotes["kind"]) if k == "direct"]
-    art = ArticleSpeakers(text, nlp, quotes=direct)
+    art = speakers if speakers is not None else ArticleSpeakers(text, nlp, quotes=direct_spans(quotes))
     actors, types, froms = [], [], []
     for r in quotes.itertuples(index=False):
         s0, s1 = int(r.speaker_start), int(r.speaker_end)

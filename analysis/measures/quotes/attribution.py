@@ -21,9 +21,11 @@
 
 Each quotation gets its cue (the reporting verb or phrase), its speaker
 (the verb's subject; the object of "quoted X as saying", with the subject kept
-as ``channel``; the object of "according to"), a canonical ``actor`` from the
-actor registry where known, pronoun speakers resolved to the nearest earlier
-fitting speaker or person, and a ``speaker_type``. Attribution uses the spaCy
+as ``channel``; the object of "according to"). Who the speaker is (``actor``,
+one key per person, pronouns resolved) and its ``speaker_type`` are left to
+:func:`analysis.measures.actors.speakers.assign`, which the quotes measure
+applies to this table (here every attributed row is ``other`` with no actor).
+Attribution uses the spaCy
 dependency parse (the approach of the GenderGapTracker's quote extractor, Asr
 et al. 2021, with rules of our own for channels, pronouns and continuation).
 
@@ -89,8 +91,6 @@ CLOSE_DOUBLE = "”»"
 OPEN_SINGLE = "‘"
 CLOSE_SINGLE = "’"
 
-_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
-             "they": "plural", "them": "plural", "it": "thing", "we": "plural", "i": "person"}
 _ANONYMOUS_RE = re.compile(r"condition of anonymity|declined to be (?:named|identified)|"
                            r"not authori[sz]ed to (?:speak|comment)|asked not to be (?:named|identified)|"
                            r"speaking anonymously|who requested anonymity", re.I)
@@ -580,12 +580,6 @@ class NoResolver:
         return None, None, None
 
 
-def _slug(surface: str) -> str:
-    words = re.findall(r"[A-Za-z0-9]+", surface.lower())
-    words = [w for w in words if w not in ("the", "a", "an")]
-    return "_".join(words[:4])
-
-
 # --------------------------------------------------------------------------------------
 # extraction
 # --------------------------------------------------------------------------------------
@@ -1013,37 +1007,16 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
     text = parsed.text
     rows = []
     att_ids: dict[int, int] = {}
-    speakers_so_far: list[tuple[int, str, str, str]] = []  # (offset, surface, actor, kind)
     records = sorted(records, key=lambda r: (r[1], r[0]))
-    # speakers resolved in one batch (same answers as one by one, parsed faster)
+    # speakers looked up in one batch (same answers as one by one, parsed faster); who a speaker is and
+    # its type are set by analysis.measures.actors.speakers.assign
     parsed.resolver.prime(_tok_span(parsed, r[3].speaker)[2] for r in records if r[3] is not None)
     for kind, start, end, att, para in records:
         cue = speaker = channel = (-1, -1, "")
-        actor = stype = resolved = None
-        head = None
         if att is not None:
             cue = _tok_span(parsed, att.cue)
             speaker = _tok_span(parsed, att.speaker)
             channel = _tok_span(parsed, att.channel) if att.channel else (-1, -1, "")
-            head = att.head
-            surface = speaker[2]
-            low = surface.lower()
-            if low in _PRONOUNS:
-                resolved = _resolve_pronoun(parsed, speaker[0], low, speakers_so_far)
-                if resolved is not None:
-                    actor, stype = resolved[2], resolved[3]
-                    resolved = resolved[1]
-            if actor is None and resolved is None:
-                actor, atype, default = parsed.resolver.actor(surface)
-                sent = _sentence_of(parsed, speaker[0])
-                context = text[sent[2]:sent[3]] if sent else ""
-                stype = _speaker_type(surface, att.extra, context, atype, default, head)
-                if actor is None:
-                    actor = _slug(surface)
-            if not low in _PRONOUNS:
-                speakers_so_far.append((speaker[0], surface, actor, stype,
-                                        "person" if head is not None and head.ent_type_ == "PERSON" else
-                                        ("plural" if head is not None and head.tag_ in ("NNS", "NNPS") else "thing")))
             key = id(att)
             att_ids.setdefault(key, len(att_ids) + 1)
         sent = _sentence_of(parsed, start)
@@ -1053,9 +1026,9 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
             "cue": cue[2], "cue_start": cue[0], "cue_end": cue[1],
             "cue_lemma": _cue_lemma(att),
             "speaker": speaker[2], "speaker_start": speaker[0], "speaker_end": speaker[1],
-            "actor": actor or "", "speaker_type": stype or ("other" if att is not None else ""),
+            "actor": "", "speaker_type": "other" if att is not None else "",
             "channel": channel[2], "channel_start": channel[0], "channel_end": channel[1],
-            "resolved_from": resolved or "",
+            "resolved_from": "",
             "attribution": att_ids.get(id(att), 0) if att is not None else 0,
             "paragraph": para, "sentence": sent[1] if sent else 0,
         })
@@ -1106,25 +1079,6 @@ def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
     if prefix.endswith(":") or (prefix.endswith(",") and not reported_before):
         return False
     return not (not rest or all(t.dep_ in adverbial and _offset(parsed, t) < cue_at for t in rest))
-
-
-def _resolve_pronoun(parsed: _Parsed, offset: int, pronoun: str, speakers_so_far):
-    """Nearest earlier speaker (or spaCy PERSON entity) that fits the pronoun."""
-    want = _PRONOUNS[pronoun]
-    for off, surface, actor, stype, number in reversed(speakers_so_far):
-        if off < offset and number == want:
-            return (off, surface, actor, stype)
-    if want == "person":
-        best = None
-        for para, doc in parsed.docs:
-            for ent in doc.ents:
-                s = para.start + ent.start_char
-                if ent.label_ == "PERSON" and s < offset:
-                    best = (s, ent.text)
-        if best is not None:
-            actor, atype, default = parsed.resolver.actor(best[1])
-            return (best[0], best[1], actor or _slug(best[1]), default or "other")
-    return None
 
 
 # --------------------------------------------------------------------------------------

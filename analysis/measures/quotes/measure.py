@@ -46,11 +46,12 @@ def _scare_typed(scare: pd.DataFrame) -> pd.DataFrame:
 
 def run(article, tables):
     quotes, scare = attribution.extract(article.body, article.parse, _RESOLVER)
-    # speakers typed and linked over the whole story (descriptions anywhere in it count)
-    quotes = speakers.assign(article.lead_text, article.parse, quotes, _RESOLVER)
-    lead = quotes if article.lead_text == article.body else \
-        speakers.assign(article.lead_text, article.parse,
-                        attribution.extract(article.lead_text, article.parse, _RESOLVER)[0], _RESOLVER)
+    same = article.lead_text == article.body
+    lead = quotes if same else attribution.extract(article.lead_text, article.parse, _RESOLVER)[0]
+    # speakers typed and linked over the whole story (descriptions anywhere in it count), built once
+    story = speakers.ArticleSpeakers(article.lead_text, article.parse, quotes=speakers.direct_spans(lead))
+    quotes = speakers.assign(article.lead_text, article.parse, quotes, _RESOLVER, story)
+    lead = quotes if same else speakers.assign(article.lead_text, article.parse, lead, _RESOLVER, story)
     return {"quotes": quotes, "scare_quotes": _scare_typed(scare), "lead_quotes": lead}
 
 
