@@ -412,17 +412,20 @@ def baseline_quotes(text: str) -> pd.DataFrame:
                                        "speaker_start", "speaker_end"])
 
 
-def score_polnear(articles: list[dict]) -> pd.DataFrame:
+def score_polnear(articles: list[dict], predictions: dict[str, list[pd.DataFrame]] | None = None
+                  ) -> pd.DataFrame:
     """Direct and all attributions, for extract_quotes, extract_attributions (PolNeAR's scope)
-    and the baseline, in the same run.
+    and the baseline, in the same run, on any split (:func:`polnear_dev`).
 
     Columns as :func:`score_seeds` (PolNeAR has no speaker types, so
     ``speaker_type_right`` is NaN); ``voice_accuracy`` counts every word of the
     article, quoted when it lies in the content of any gold attribution.
+    ``predictions`` maps a system name to its tables, one per article in order
+    (computed when not given).
     """
     rows = []
     for sys_name, fn in _systems(polnear=True).items():
-        preds = [fn(a["text"]) for a in articles]
+        preds = predictions[sys_name] if predictions is not None else [fn(a["text"]) for a in articles]
         for label, kinds in (("direct", ("direct",)), ("all", ("direct", "indirect"))):
             tally, right, words = Tally(), 0, 0
             for art, pred in zip(articles, preds):
