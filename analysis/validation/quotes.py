@@ -18,7 +18,8 @@ quotation's content, or the outlet's own — agrees with the gold's.
 PolNeAR (Newell, Margolin & Ruths 2018) annotates every attribution — source,
 cue, content — in political news. It has no direct/indirect flag; a gold
 attribution counts as *direct* when its content, stripped of trailing
-punctuation, opens and closes with a quotation mark (``''`` counts as one).
+punctuation, opens and closes with a quotation mark (``''`` counts as one;
+a mark just outside the content counts, :func:`is_direct`).
 Dev articles with several
 annotators' files are scored on one file each (the first annotator id in sort
 order), so no article counts twice.
@@ -360,10 +361,30 @@ def read_ann(path: Path, text: str) -> list[dict]:
         content = spans[rel["Content"]][1]
         source = spans[rel["Source"]][1] if "Source" in rel and rel["Source"] in spans else []
         cue = spans[rel["Cue"]][1] if "Cue" in rel and rel["Cue"] in spans else []
-        ctext = typewriter_marks(" ".join(text[s:e] for s, e in content)).strip().rstrip(".,;:!?—– ")
-        direct = len(ctext) > 1 and ctext[0] in _QUOTE_CHARS and ctext[-1] in _QUOTE_CHARS
-        out.append({"content": content, "speaker": source, "cue": cue, "direct": direct, "actor": ""})
+        out.append({"content": content, "speaker": source, "cue": cue, "direct": is_direct(text, content),
+                    "actor": ""})
     return out
+
+
+def is_direct(text: str, content: list[tuple[int, int]]) -> bool:
+    """Whether a gold content is a direct quotation: stripped of trailing punctuation, it opens
+    and closes with a quotation mark (``''`` counts as one). A mark the annotator left just
+    outside the content counts as its own: PolNeAR's annotators sometimes select the words
+    without their marks, or half of a ``''`` pair (``'Yes,'`` inside ``''Yes,''``)."""
+    marks = typewriter_marks(text)
+    s, e = min(a for a, _ in content), max(b for _, b in content)
+    while s > 0 and marks[s - 1] in " '":
+        s -= 1
+    while e < len(marks) and marks[e] in " '.,;:!?":
+        e += 1
+    # only an opening mark before and a closing one after: "A" and "B" does not make "and" direct
+    lead = marks[s - 1] if s > 0 and (marks[s - 1] in "“«" or (
+        marks[s - 1] == '"' and (s < 2 or marks[s - 2].isspace() or marks[s - 2] in "([—–-"))) else ""
+    trail = marks[e] if e < len(marks) and (marks[e] in "”»" or (
+        marks[e] == '"' and (e + 1 >= len(marks) or not marks[e + 1].isalnum()))) else ""
+    ctext = (lead + typewriter_marks(" ".join(text[a:b] for a, b in content)) + trail).strip(" '")
+    ctext = ctext.rstrip(".,;:!?—– '")
+    return len(ctext) > 1 and ctext[0] in _QUOTE_CHARS and ctext[-1] in _QUOTE_CHARS
 
 
 def polnear_dev(root: Path | str | None = None, split: str = "dev") -> list[dict]:
