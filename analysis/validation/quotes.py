@@ -116,28 +116,26 @@ def outermost(items: list[dict]) -> list[dict]:
         j is not i and i["cue"] and _overlap(i["cue"], j["content"]) == _spans_len(i["cue"]) for j in items)]
 
 
-#: A quoted fragment with no reported clause around it of at least this many words is the whole
-#: content of its attribution ("thanked him for “stepping up and taking action”"); a shorter one is
-#: a quoted term inside the writer's sentence ("called the plan a “disaster”"). Chosen on PolNeAR train.
-WHOLE_FRAGMENT_WORDS = 12
-
-
 def attributions(quotes: pd.DataFrame, direct_only: bool = False) -> list[dict]:
     """Quotation rows grouped into attributions, PolNeAR's unit: the rows sharing an
     ``attribution`` id (one cue: a quotation split by its attribution, a quotation that
     continues an attributed one, a direct fragment inside the reported clause) are one,
     whose content is the union of theirs. An attribution is *direct* when every row of it
-    is a direct quotation, so that all its content lies inside quotation marks (a fragment
-    quoted as the whole report, "thanked him for “stepping up”", is direct; one inside a
-    reported clause is part of a mixed attribution); ``direct_only`` keeps just those."""
+    is a direct quotation and one at least is a whole one (not a fragment); as a direct
+    quotation its content is its whole quotations: a quoted term elsewhere in the sentence
+    ("Remarking upon his “empathy,” Starr said, “…”") is not part of what the marks frame,
+    and an attribution of quoted terms only ("called the plan a “disaster”") is the writer's
+    sentence around them, a mixed one. ``direct_only`` keeps just the direct ones."""
     groups: dict[object, list] = {}
     for r in quotes.itertuples(index=False):
         groups.setdefault(r.attribution if r.attribution else f"row{r.quote_id}", []).append(r)
     out = []
     for rows in groups.values():
-        direct = all(x.kind == "direct" and (not bool(getattr(x, "fragment", False))
-                                             or len(str(x.text).split()) >= WHOLE_FRAGMENT_WORDS) for x in rows)
-        if direct or not direct_only:
+        whole = [x for x in rows if x.kind == "direct" and not bool(getattr(x, "fragment", False))]
+        direct = bool(whole) and all(x.kind == "direct" for x in rows)
+        if direct_only and direct:
+            out.append(_item("direct", whole))
+        elif not direct_only:
             out.append(_item("direct" if direct else "indirect", rows))
     return out
 
