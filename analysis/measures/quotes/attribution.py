@@ -715,8 +715,11 @@ def _extract(text: str, nlp, resolver) -> tuple[pd.DataFrame, pd.DataFrame]:
             content, credit = _writer_tail(whole)
             if content and len(content) < len(whole) and in_direct(_offset(parsed, whole[len(content)])):
                 content, credit = whole, None  # inside quotation marks the words are the speaker's own
-            if not content or (id(att) in quoting and _offset(parsed, content[-1]) < off):
-                continue  # "Asked about it, she replied, “…”": the cue reports the quotation
+            if not content or (id(att) in quoting and (_offset(parsed, content[-1]) < off
+                                                       or not _is_clause(content))):
+                # "Asked about it, she replied, “…”", "“…,” he told the cheering crowd": the cue
+                # reports the quotation; what else it governs (whom it tells) is no second report
+                continue
             if credit is not None and not att.channel:
                 pobj = [c for c in credit.nbor().children if c.dep_ == "pobj"]
                 att.channel = _speaker_tokens(pobj[0]) if pobj else []
@@ -1000,6 +1003,14 @@ def _indirect_content(tok, speaker=None) -> list:
     return toks if len(toks) >= 3 else []
 
 
+def _is_clause(toks: list) -> bool:
+    """Whether the words are a clause: one of their heads (a word whose head lies outside them)
+    is a verb with a subject of its own."""
+    members = {t.i for t in toks}
+    return any(t.head.i not in members and t.pos_ in ("VERB", "AUX")
+               and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children) for t in toks)
+
+
 def _trim(toks: list) -> list:
     while toks and (toks[0].dep_ in ("mark", "cc") or toks[0].is_punct or
                     (toks[0].lower_ == "to" and toks[0].dep_ == "aux")):
@@ -1082,8 +1093,9 @@ def _cue_lemma(att) -> str:
 
 def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
     """A direct quotation is a fragment when words other than its attribution precede it
-    in its sentence ("called the plan a “disaster”"), as opposed to a quotation that
-    stands as a sentence or follows "X said:" / "X said," / "X said"."""
+    in its sentence ("called the plan a “disaster”", "The deal “looks out for …,” X wrote"),
+    as opposed to a quotation that stands as a sentence or follows its cue ("X said:",
+    "X said,", "X said", "chanting “…”", "told reporters “…”")."""
     sent = _sentence_of(parsed, start)
     if sent is None:
         return False
@@ -1103,9 +1115,24 @@ def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
     # "X said: “…”", "X said on Monday, “…”": the quotation follows its attribution; but in
     # "X said that whatever happens, “…”" the report began before the marks
     reported_before = [t for t in rest if _offset(parsed, t) > cue_at and t.dep_ not in adverbial]
-    if prefix.endswith(":") or (prefix.endswith(",") and not reported_before):
+    if _follows_cue(before[-1], att):
+        return False  # "chanting “Dump Trump”", "told reporters “…”": the marks frame the whole report
+    # "“…,” she said" after words of the sentence's own ("Teachers are “looking …,” said X"): the
+    # quotation completes a clause begun before its marks, so it is a fragment of a mixed report
+    leads_in = cue_at > start and any(t.dep_ not in adverbial for t in rest)
+    if prefix.endswith(":") or (prefix.endswith(",") and not reported_before and not leads_in):
         return False
     return not (not rest or all(t.dep_ in adverbial and _offset(parsed, t) < cue_at for t in rest))
+
+
+def _follows_cue(tok, att) -> bool:
+    """Whether ``tok`` (the last word before an opening mark) is the attribution's cue, a speech
+    verb of :data:`REPORTING_VERBS_FILE` whose object is not its report, or whom it tells ("told
+    reporters"), so that the quotation is what the cue reports."""
+    cue = {t.i for t in att.cue if t.doc is tok.doc and t.lemma_.lower() in _curated_lemmas()
+           and t.lemma_.lower() not in _object_lemmas()}  # "called him “…”" names, it does not quote
+    return tok.i in cue or (tok.head.i in cue and tok.dep_ == "dative") or (
+        tok.head.i in cue and tok.dep_ == "dobj" and tok.head.lemma_.lower() == "tell" and not tok.pos_ == "PRON")
 
 
 def _resolve_pronoun(parsed: _Parsed, offset: int, pronoun: str, speakers_so_far):
