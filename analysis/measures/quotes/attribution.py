@@ -496,7 +496,8 @@ def _attribute(parsed: _Parsed, start: int, end: int, inside) -> _Attribution | 
     # the parse may end the sentence at the closing mark ("…, Ohio,'' | Mr. Trump said.") or
     # start it at the opening one ("He said: | “…”"): the neighbouring sentence then holds the cue
     k = bisect.bisect_right(parsed.sent_starts, end) if end_sent is not None else len(parsed.sents)
-    if k < len(parsed.sents) and parsed.sents[k][2] - end <= 3 and parsed.text[end - 1] in ",?!—–-":
+    if k < len(parsed.sents) and parsed.sents[k][2] - end <= 3 and parsed.text[end - 1] in ",?!—–-" \
+            and parsed.sents[k][0] == end_sent[0]:  # not the next paragraph's first sentence
         after = parsed.sents[k]
         if after not in order:
             order.append(after)
