@@ -296,6 +296,7 @@ class _Parsed:
     attributions: dict = field(default_factory=dict)  # (id(doc), token index) -> _Attribution
     resolver: object = None                          # speaker surface -> actor (see extract)
     cue_verbs: dict = field(default_factory=dict)     # sentence number -> its cue tokens
+    quoted: list = field(default_factory=list)        # the direct quotation spans (_Span), sorted
 
     def attribution(self, tok):
         """One attribution object per cue token, so quotations sharing a cue share it."""
@@ -653,6 +654,8 @@ def _extract(text: str, nlp, resolver) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     def in_direct(off: int) -> bool:
         return _in_spans(direct, off)
+
+    parsed.quoted = direct
 
     records = []
     # a paragraph ending "Reuters reports:" introduces the next paragraph as a quotation —
@@ -1101,7 +1104,10 @@ def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
     if sent is None:
         return False
     before = [t for t in sent[4] if _offset(parsed, t) < start - 1]
-    before = [t for t in before if not t.is_punct and not t.is_space]
+    # words inside an earlier quotation of the sentence are no words of the writer's
+    # ("“A,” he said of them, “because B.”": B continues A, it is no fragment)
+    before = [t for t in before if not t.is_punct and not t.is_space
+              and not _in_spans(parsed.quoted, _offset(parsed, t))]
     if not before:
         return False
     prefix = typewriter_marks(parsed.text[sent[2]:start]).rstrip().rstrip(OPEN_DOUBLE + '"').rstrip()
