@@ -875,6 +875,8 @@ _XCOMP_VERBS = {"claim", "promise", "vow", "pledge", "threaten", "deny", "expect
 _STANCE_NOUNS = {"position", "view", "belief", "claim", "assertion", "argument", "stance",
                  "assessment", "contention", "conviction", "insistence"}
 _OBJECT_VERBS = {"praise", "criticize", "criticise", "accuse", "condemn", "blame", "call", "thank"}
+#: Cues whose object is whom the speaker addresses, not the report ("told reporters, “…”").
+_ADDRESS_VERBS = frozenset({"tell", "ask", "assure", "remind", "warn", "inform", "urge"})
 #: Cues whose object is the speaker, not the report ("quoted X as saying").
 _NOT_OBJECT_VERBS = frozenset({"quote"})
 
@@ -1115,7 +1117,9 @@ def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
         return True
     # the attribution with everything the writer says of the speaker ("X, who grew up here, said")
     own = {t.i for t in att.cue} | {t.i for t in att.speaker} | \
-        ({t.i for t in att.head.subtree} if att.head is not None and att.head.doc is sent[4].doc else set())
+        ({t.i for t in att.head.subtree} if att.head is not None and att.head.doc is sent[4].doc else set()) | \
+        {t.i for c in att.cue if c.lemma_.lower() in _ADDRESS_VERBS for o in c.children
+         if o.dep_ in ("dobj", "dative") for t in o.subtree}  # whom it tells ("told her supporters, “…”")
     cue_at = _offset(parsed, att.cue[0])
     rest = [t for t in before if t.i not in own and t.lower_ not in ("that", "and", "but", "as")]
     adverbial = ("advmod", "npadvmod", "prep", "pobj", "det", "amod", "compound")
@@ -1136,10 +1140,10 @@ def _follows_cue(tok, att) -> bool:
     """Whether ``tok`` (the last word before an opening mark) is the attribution's cue, a speech
     verb of :data:`REPORTING_VERBS_FILE` whose object is not its report, or whom it tells ("told
     reporters"), so that the quotation is what the cue reports."""
-    cue = {t.i for t in att.cue if t.doc is tok.doc and t.lemma_.lower() in _curated_lemmas()
-           and t.lemma_.lower() not in _object_lemmas()}  # "called him “…”" names, it does not quote
-    return tok.i in cue or (tok.head.i in cue and tok.dep_ == "dative") or (
-        tok.head.i in cue and tok.dep_ == "dobj" and tok.head.lemma_.lower() == "tell" and not tok.pos_ == "PRON")
+    cue = {t.i for t in att.cue if t.doc is tok.doc and t.lemma_.lower() in _verb_lemmas()
+           and (t.lemma_.lower() not in _object_lemmas() or t.lemma_.lower() in _ADDRESS_VERBS)}
+    # ("called him “…”" names, it does not quote)
+    return tok.i in cue or (tok.head.i in cue and tok.dep_ in ("dative", "dobj") and tok.pos_ != "PRON")
 
 
 def _resolve_pronoun(parsed: _Parsed, offset: int, pronoun: str, speakers_so_far):
