@@ -435,7 +435,9 @@ _COMPLIANCE_NOUNS = {"rule", "law", "regulation", "plan", "schedule", "custom", 
 def _subject(tok):
     subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subj:
-        return subj[0]
+        # the nearest: in "“… Sen. John McCain,” Trump said" the parse also hangs the quotation's
+        # last noun on the verb as a subject
+        return min(subj, key=lambda c: abs(c.i - tok.i))
     agent = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if agent:
         return agent[0]
