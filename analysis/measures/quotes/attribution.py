@@ -445,6 +445,11 @@ def _subject(tok):
     # "Putin thanked … and added …", "Russia launched strikes, saying …"
     if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
         return _subject(tok.head)
+    # … and a gerund after a preposition the subject of the verb the preposition hangs on:
+    # "he hinted at it by mentioning the wall and adding, “…”"
+    if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.dep_ == "prep" \
+            and tok.head.head.pos_ in ("VERB", "AUX") and tok.head.head.i != tok.i:
+        return _subject(tok.head.head)
     return None
 
 
