@@ -380,7 +380,7 @@ def is_direct(text: str, content: list[tuple[int, int]]) -> bool:
         marks[s - 1] == '"' and (s < 2 or marks[s - 2].isspace() or marks[s - 2] in "([—–-"))) else ""
     trail = marks[e] if e < len(marks) and (marks[e] in "”»" or (
         marks[e] == '"' and (e + 1 >= len(marks) or not marks[e + 1].isalnum()))) else ""
-    ctext = (lead + typewriter_marks(" ".join(text[a:b] for a, b in content)) + trail).strip(" '")
+    ctext = (lead + " ".join(marks[a:b] for a, b in content) + trail).strip(" '")
     ctext = ctext.rstrip(".,;:!?—– '")
     return len(ctext) > 1 and ctext[0] in _QUOTE_CHARS and ctext[-1] in _QUOTE_CHARS
 
