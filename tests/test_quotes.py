@@ -305,3 +305,80 @@ def test_attribution_scope_reads_more_than_speech():
     t = "The two leaders discussed the future of the region."
     assert q.extract_quotes(t).empty
     assert len(q.extract_attributions(t)) == 1
+
+
+# --- issue 17, PolNeAR train error listing: the causes fixed, each on a small text ---
+
+def test_quotation_after_its_speech_verb_is_whole():
+    t = "Protesters gathered outside the hall, chanting “Dump Trump now.”"
+    r = one(t)
+    d = r[r["kind"] == "direct"]
+    assert len(d) == 1 and not d.iloc[0].fragment
+    t = "Clinton told her supporters, “I still love New Hampshire, and I always will.”"
+    d = one(t)
+    assert d.iloc[0].kind == "direct" and not d.iloc[0].fragment and d.iloc[0].speaker == "Clinton"
+
+
+def test_quotation_completing_a_clause_begun_before_its_marks_is_a_fragment():
+    t = "Teachers are “looking to see who is on the Republican side of the ledger,” said Lily García."
+    d = one(t)
+    d = d[d["kind"] == "direct"]
+    assert len(d) == 1 and d.iloc[0].fragment
+
+
+def test_cue_quoting_a_whole_quotation_reports_nothing_else():
+    t = "“Get your sledgehammers ready because we have a glass ceiling to demolish!” he told the cheering crowd."
+    r = one(t)
+    assert r["kind"].tolist() == ["direct"]
+
+
+def test_nearer_of_two_subjects_is_the_speaker():
+    t = ("“And while I am at it, I hold in the highest esteem Sen. John McCain,” Trump said, "
+         "“and I fully support his re-election.”")
+    r = one(t)
+    assert set(r["speaker"]) == {"Trump"} and r["attribution"].nunique() == 1
+
+
+def test_closing_cue_is_looked_for_in_the_quotations_own_paragraph():
+    t = "“We need a new President -- FAST!”\n\nSen. Marco Rubio said the speech failed to address the threat."
+    r = one(t)
+    d = r[r["kind"] == "direct"]
+    assert d.iloc[0].speaker != "Sen. Marco Rubio"
+
+
+def test_gerund_after_a_preposition_takes_the_governing_subject():
+    t = ("He only hinted at Trump by mentioning the need for a wall and adding, "
+         "“I have got an idea of who should build it.”")
+    d = one(t)
+    d = d[d["kind"] == "direct"]
+    assert d.iloc[0].cue == "adding" and d.iloc[0].speaker == "He" and not d.iloc[0].fragment
+
+
+def test_gold_direct_counts_the_marks_just_outside_its_content():
+    t = "He said, ''Yes, we will,'' and left. Then \"A\" and \"B\" followed."
+    s = t.index("Yes")
+    assert vq.is_direct(t, [(s, t.index("will") + 4)])            # marks left out
+    assert vq.is_direct(t, [(s - 1, t.index("will,") + 6)])       # half of each '' pair
+    a = t.index(" and \"B") + 1
+    assert not vq.is_direct(t, [(a, a + 3)])                      # "and" between two quotations
+
+
+def test_direct_attribution_is_its_whole_quotations():
+    t = "Remarking upon his “genuine empathy,” Starr said, “Leave aside the unpleasantness, he cares.”"
+    rows = q.extract_quotes(t)
+    direct = vq.attributions(rows, direct_only=True)
+    assert len(direct) == 1
+    assert [t[s:e] for s, e in direct[0]["content"]] == ["Leave aside the unpleasantness, he cares."]
+    terms = q.extract_quotes("Critics called the plan a “disaster for working families in the state.”")
+    assert vq.attributions(terms, direct_only=True) == []        # quoted terms only: mixed
+
+
+def test_direct_errors_names_a_cause_for_each_error():
+    text = "“We will win,” Ana said. Critics called it a “disaster of the first order.”"
+    w = text.index("We will win")
+    d = text.index("disaster")
+    assert text[w:w + 11] == "We will win"
+    gold = [{"content": [(d - 1, d + 28)], "speaker": [], "cue": [], "direct": True, "actor": ""}]
+    errors = vq.direct_errors([{"name": "a", "text": text, "attributions": gold}], [q.extract_quotes(text)])
+    # the quoted term is part of the reported 'called it a …' (mixed); Ana's words have no gold
+    assert errors[["error", "cause"]].values.tolist() == [["missed", "mixed"], ["spurious", "no gold"]]

@@ -38,7 +38,7 @@ import pandas as pd
 from analysis import boilerplate as bp
 from analysis import quotes as q
 from analysis.core import words as core_words
-from analysis.measures.quotes.attribution import typewriter_marks
+from analysis.measures.quotes.attribution import is_title, typewriter_marks
 from analysis.validation import PRF, devset_dir, read_gold
 
 NAME = "polnear"
@@ -459,3 +459,88 @@ def score_polnear(articles: list[dict], predictions: dict[str, list[pd.DataFrame
             row["voice_accuracy"] = _rate(right, words) if label == "all" else float("nan")
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------
+# error listing (PolNeAR train: where the rules are written)
+# --------------------------------------------------------------------------------------
+
+ERROR_COLUMNS = ["article", "error", "cause", "start", "end", "typewriter"]
+
+
+def direct_errors(articles: list[dict], predictions: list[pd.DataFrame]) -> pd.DataFrame:
+    """Every missed, spurious and inexact direct quotation of one system, with its cause.
+
+    One row per error (:data:`ERROR_COLUMNS`): ``error`` is ``missed`` (a gold direct
+    quotation no prediction covers by half), ``spurious`` (a predicted one matching no gold
+    direct quotation) or ``inexact`` (matched, other extent); ``cause`` is read from what lies
+    around it — for a missed one, the rows that overlap it (``fragment``: flagged a fragment;
+    ``mixed``: its attribution has an indirect report too; ``grouping``: our rows group it with
+    other quotations or split it; ``unread``: no row, ``short``/``title`` when it is one;
+    ``indirect``: read as reported speech only), for a spurious one the gold around it
+    (``gold lead-in`` / ``gold tail`` / ``gold both``: the gold attribution has words outside the
+    marks, before or after; ``grouping``: a gold direct quotation overlaps it;
+    ``no gold``: no gold attribution at all — headlines, captions, unattributed quotations).
+    ``typewriter`` marks quotations in ``''…''``. Offsets index the article's text.
+    """
+    rows = []
+    for art, pred in zip(articles, predictions):
+        text = art["text"]
+        gold = [g for g in art["attributions"] if g["direct"]]
+        items = outermost(group_predictions(pred, ("direct",)))
+        pairs = match(gold, items)
+        matched_g, matched_p = {g for g, _ in pairs}, {p for _, p in pairs}
+        for gi, pi in pairs:
+            if extent(text, gold[gi]["content"]) != extent(text, items[pi]["content"]):
+                rows.append(_error_row(art, "inexact", "boundary", gold[gi]["content"]))
+        for gi, g in enumerate(gold):
+            if gi not in matched_g:
+                rows.append(_error_row(art, "missed", _missed_cause(text, g, pred, items), g["content"]))
+        for pi, p in enumerate(items):
+            if pi not in matched_p:
+                rows.append(_error_row(art, "spurious", _spurious_cause(text, p, art["attributions"]),
+                                       p["content"]))
+    return pd.DataFrame(rows, columns=ERROR_COLUMNS)
+
+
+def _error_row(art: dict, error: str, cause: str, spans) -> dict:
+    s, e = min(a for a, _ in spans), max(b for _, b in spans)
+    return {"article": art["name"], "error": error, "cause": cause, "start": s, "end": e,
+            "typewriter": "''" in art["text"][max(0, s - 3):e + 3]}
+
+
+def _missed_cause(text: str, g: dict, pred: pd.DataFrame, items: list[dict]) -> str:
+    rows = [r for r in pred.itertuples(index=False) if _overlap(g["content"], [(r.start, r.end)])]
+    if not rows:
+        s, e = extent(text, g["content"])
+        words = text[s:e]
+        return "unread: short" if len(words.split()) <= SCARE_WORDS else (
+            "unread: title" if is_title(typewriter_marks(words)) else "unread")
+    if all(r.kind == "indirect" for r in rows):
+        return "indirect"
+    atts = {r.attribution for r in rows if r.attribution}
+    group = pred[pred["attribution"].isin(atts)] if atts else pred.iloc[0:0]
+    if (group["kind"] == "indirect").any() or any(r.kind == "indirect" for r in rows):
+        return "mixed"
+    if any(r.kind == "direct" and bool(r.fragment) for r in rows):
+        return "fragment"
+    return "grouping"
+
+
+#: Quoted spans of at most this many words that nobody is reported to say are read as scare
+#: quotes (:data:`analysis.quotes.SCARE_MAX_WORDS`).
+SCARE_WORDS = q.SCARE_MAX_WORDS
+
+
+def _spurious_cause(text: str, p: dict, gold: list[dict]) -> str:
+    around = [g for g in gold if _overlap(g["content"], p["content"])]
+    if not around:
+        return "no gold"
+    if any(g["direct"] for g in around):
+        return "grouping"
+    g = max(around, key=lambda g: _overlap(g["content"], p["content"]))
+    ps, pe = extent(text, p["content"])
+    gs, ge = extent(text, g["content"])
+    before, after = re.search(r"\w", text[gs:ps]) is not None, re.search(r"\w", text[pe:ge]) is not None
+    return {(True, False): "gold lead-in", (False, True): "gold tail", (True, True): "gold both"}.get(
+        (before, after), "gold marks")
