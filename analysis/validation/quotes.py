@@ -18,7 +18,8 @@ quotation's content, or the outlet's own — agrees with the gold's.
 PolNeAR (Newell, Margolin & Ruths 2018) annotates every attribution — source,
 cue, content — in political news. It has no direct/indirect flag; a gold
 attribution counts as *direct* when its content, stripped of trailing
-punctuation, opens and closes with a quotation mark (``''`` counts as one).
+punctuation, opens and closes with a quotation mark (``''`` counts as one;
+a mark just outside the content counts, :func:`is_direct`).
 Dev articles with several
 annotators' files are scored on one file each (the first annotator id in sort
 order), so no article counts twice.
@@ -37,7 +38,7 @@ import pandas as pd
 from analysis import boilerplate as bp
 from analysis import quotes as q
 from analysis.core import words as core_words
-from analysis.measures.quotes.attribution import typewriter_marks
+from analysis.measures.quotes.attribution import is_title, typewriter_marks
 from analysis.validation import PRF, devset_dir, read_gold
 
 NAME = "polnear"
@@ -115,28 +116,26 @@ def outermost(items: list[dict]) -> list[dict]:
         j is not i and i["cue"] and _overlap(i["cue"], j["content"]) == _spans_len(i["cue"]) for j in items)]
 
 
-#: A quoted fragment with no reported clause around it of at least this many words is the whole
-#: content of its attribution ("thanked him for “stepping up and taking action”"); a shorter one is
-#: a quoted term inside the writer's sentence ("called the plan a “disaster”"). Chosen on PolNeAR train.
-WHOLE_FRAGMENT_WORDS = 12
-
-
 def attributions(quotes: pd.DataFrame, direct_only: bool = False) -> list[dict]:
     """Quotation rows grouped into attributions, PolNeAR's unit: the rows sharing an
     ``attribution`` id (one cue: a quotation split by its attribution, a quotation that
     continues an attributed one, a direct fragment inside the reported clause) are one,
     whose content is the union of theirs. An attribution is *direct* when every row of it
-    is a direct quotation, so that all its content lies inside quotation marks (a fragment
-    quoted as the whole report, "thanked him for “stepping up”", is direct; one inside a
-    reported clause is part of a mixed attribution); ``direct_only`` keeps just those."""
+    is a direct quotation and one at least is a whole one (not a fragment); as a direct
+    quotation its content is its whole quotations: a quoted term elsewhere in the sentence
+    ("Remarking upon his “empathy,” Starr said, “…”") is not part of what the marks frame,
+    and an attribution of quoted terms only ("called the plan a “disaster”") is the writer's
+    sentence around them, a mixed one. ``direct_only`` keeps just the direct ones."""
     groups: dict[object, list] = {}
     for r in quotes.itertuples(index=False):
         groups.setdefault(r.attribution if r.attribution else f"row{r.quote_id}", []).append(r)
     out = []
     for rows in groups.values():
-        direct = all(x.kind == "direct" and (not bool(getattr(x, "fragment", False))
-                                             or len(str(x.text).split()) >= WHOLE_FRAGMENT_WORDS) for x in rows)
-        if direct or not direct_only:
+        whole = [x for x in rows if x.kind == "direct" and not bool(getattr(x, "fragment", False))]
+        direct = bool(whole) and all(x.kind == "direct" for x in rows)
+        if direct_only and direct:
+            out.append(_item("direct", whole))
+        elif not direct_only:
             out.append(_item("direct" if direct else "indirect", rows))
     return out
 
@@ -360,10 +359,30 @@ def read_ann(path: Path, text: str) -> list[dict]:
         content = spans[rel["Content"]][1]
         source = spans[rel["Source"]][1] if "Source" in rel and rel["Source"] in spans else []
         cue = spans[rel["Cue"]][1] if "Cue" in rel and rel["Cue"] in spans else []
-        ctext = typewriter_marks(" ".join(text[s:e] for s, e in content)).strip().rstrip(".,;:!?—– ")
-        direct = len(ctext) > 1 and ctext[0] in _QUOTE_CHARS and ctext[-1] in _QUOTE_CHARS
-        out.append({"content": content, "speaker": source, "cue": cue, "direct": direct, "actor": ""})
+        out.append({"content": content, "speaker": source, "cue": cue, "direct": is_direct(text, content),
+                    "actor": ""})
     return out
+
+
+def is_direct(text: str, content: list[tuple[int, int]]) -> bool:
+    """Whether a gold content is a direct quotation: stripped of trailing punctuation, it opens
+    and closes with a quotation mark (``''`` counts as one). A mark the annotator left just
+    outside the content counts as its own: PolNeAR's annotators sometimes select the words
+    without their marks, or half of a ``''`` pair (``'Yes,'`` inside ``''Yes,''``)."""
+    marks = typewriter_marks(text)
+    s, e = min(a for a, _ in content), max(b for _, b in content)
+    while s > 0 and marks[s - 1] in " '":
+        s -= 1
+    while e < len(marks) and marks[e] in " '.,;:!?":
+        e += 1
+    # only an opening mark before and a closing one after: "A" and "B" does not make "and" direct
+    lead = marks[s - 1] if s > 0 and (marks[s - 1] in "“«" or (
+        marks[s - 1] == '"' and (s < 2 or marks[s - 2].isspace() or marks[s - 2] in "([—–-"))) else ""
+    trail = marks[e] if e < len(marks) and (marks[e] in "”»" or (
+        marks[e] == '"' and (e + 1 >= len(marks) or not marks[e + 1].isalnum()))) else ""
+    ctext = (lead + " ".join(marks[a:b] for a, b in content) + trail).strip(" '")
+    ctext = ctext.rstrip(".,;:!?—– '")
+    return len(ctext) > 1 and ctext[0] in _QUOTE_CHARS and ctext[-1] in _QUOTE_CHARS
 
 
 def polnear_dev(root: Path | str | None = None, split: str = "dev") -> list[dict]:
@@ -412,17 +431,20 @@ def baseline_quotes(text: str) -> pd.DataFrame:
                                        "speaker_start", "speaker_end"])
 
 
-def score_polnear(articles: list[dict]) -> pd.DataFrame:
+def score_polnear(articles: list[dict], predictions: dict[str, list[pd.DataFrame]] | None = None
+                  ) -> pd.DataFrame:
     """Direct and all attributions, for extract_quotes, extract_attributions (PolNeAR's scope)
-    and the baseline, in the same run.
+    and the baseline, in the same run, on any split (:func:`polnear_dev`).
 
     Columns as :func:`score_seeds` (PolNeAR has no speaker types, so
     ``speaker_type_right`` is NaN); ``voice_accuracy`` counts every word of the
     article, quoted when it lies in the content of any gold attribution.
+    ``predictions`` maps a system name to its tables, one per article in order
+    (computed when not given).
     """
     rows = []
     for sys_name, fn in _systems(polnear=True).items():
-        preds = [fn(a["text"]) for a in articles]
+        preds = predictions[sys_name] if predictions is not None else [fn(a["text"]) for a in articles]
         for label, kinds in (("direct", ("direct",)), ("all", ("direct", "indirect"))):
             tally, right, words = Tally(), 0, 0
             for art, pred in zip(articles, preds):
@@ -437,3 +459,88 @@ def score_polnear(articles: list[dict]) -> pd.DataFrame:
             row["voice_accuracy"] = _rate(right, words) if label == "all" else float("nan")
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------
+# error listing (PolNeAR train: where the rules are written)
+# --------------------------------------------------------------------------------------
+
+ERROR_COLUMNS = ["article", "error", "cause", "start", "end", "typewriter"]
+
+
+def direct_errors(articles: list[dict], predictions: list[pd.DataFrame]) -> pd.DataFrame:
+    """Every missed, spurious and inexact direct quotation of one system, with its cause.
+
+    One row per error (:data:`ERROR_COLUMNS`): ``error`` is ``missed`` (a gold direct
+    quotation no prediction covers by half), ``spurious`` (a predicted one matching no gold
+    direct quotation) or ``inexact`` (matched, other extent); ``cause`` is read from what lies
+    around it — for a missed one, the rows that overlap it (``fragment``: flagged a fragment;
+    ``mixed``: its attribution has an indirect report too; ``grouping``: our rows group it with
+    other quotations or split it; ``unread``: no row, ``short``/``title`` when it is one;
+    ``indirect``: read as reported speech only), for a spurious one the gold around it
+    (``gold lead-in`` / ``gold tail`` / ``gold both``: the gold attribution has words outside the
+    marks, before or after; ``grouping``: a gold direct quotation overlaps it;
+    ``no gold``: no gold attribution at all — headlines, captions, unattributed quotations).
+    ``typewriter`` marks quotations in ``''…''``. Offsets index the article's text.
+    """
+    rows = []
+    for art, pred in zip(articles, predictions):
+        text = art["text"]
+        gold = [g for g in art["attributions"] if g["direct"]]
+        items = outermost(group_predictions(pred, ("direct",)))
+        pairs = match(gold, items)
+        matched_g, matched_p = {g for g, _ in pairs}, {p for _, p in pairs}
+        for gi, pi in pairs:
+            if extent(text, gold[gi]["content"]) != extent(text, items[pi]["content"]):
+                rows.append(_error_row(art, "inexact", "boundary", gold[gi]["content"]))
+        for gi, g in enumerate(gold):
+            if gi not in matched_g:
+                rows.append(_error_row(art, "missed", _missed_cause(text, g, pred, items), g["content"]))
+        for pi, p in enumerate(items):
+            if pi not in matched_p:
+                rows.append(_error_row(art, "spurious", _spurious_cause(text, p, art["attributions"]),
+                                       p["content"]))
+    return pd.DataFrame(rows, columns=ERROR_COLUMNS)
+
+
+def _error_row(art: dict, error: str, cause: str, spans) -> dict:
+    s, e = min(a for a, _ in spans), max(b for _, b in spans)
+    return {"article": art["name"], "error": error, "cause": cause, "start": s, "end": e,
+            "typewriter": "''" in art["text"][max(0, s - 3):e + 3]}
+
+
+def _missed_cause(text: str, g: dict, pred: pd.DataFrame, items: list[dict]) -> str:
+    rows = [r for r in pred.itertuples(index=False) if _overlap(g["content"], [(r.start, r.end)])]
+    if not rows:
+        s, e = extent(text, g["content"])
+        words = text[s:e]
+        return "unread: short" if len(words.split()) <= SCARE_WORDS else (
+            "unread: title" if is_title(typewriter_marks(words)) else "unread")
+    if all(r.kind == "indirect" for r in rows):
+        return "indirect"
+    atts = {r.attribution for r in rows if r.attribution}
+    group = pred[pred["attribution"].isin(atts)] if atts else pred.iloc[0:0]
+    if (group["kind"] == "indirect").any() or any(r.kind == "indirect" for r in rows):
+        return "mixed"
+    if any(r.kind == "direct" and bool(r.fragment) for r in rows):
+        return "fragment"
+    return "grouping"
+
+
+#: Quoted spans of at most this many words that nobody is reported to say are read as scare
+#: quotes (:data:`analysis.quotes.SCARE_MAX_WORDS`).
+SCARE_WORDS = q.SCARE_MAX_WORDS
+
+
+def _spurious_cause(text: str, p: dict, gold: list[dict]) -> str:
+    around = [g for g in gold if _overlap(g["content"], p["content"])]
+    if not around:
+        return "no gold"
+    if any(g["direct"] for g in around):
+        return "grouping"
+    g = max(around, key=lambda g: _overlap(g["content"], p["content"]))
+    ps, pe = extent(text, p["content"])
+    gs, ge = extent(text, g["content"])
+    before, after = re.search(r"\w", text[gs:ps]) is not None, re.search(r"\w", text[pe:ge]) is not None
+    return {(True, False): "gold lead-in", (False, True): "gold tail", (True, True): "gold both"}.get(
+        (before, after), "gold marks")

@@ -296,6 +296,7 @@ class _Parsed:
     attributions: dict = field(default_factory=dict)  # (id(doc), token index) -> _Attribution
     resolver: object = None                          # speaker surface -> actor (see extract)
     cue_verbs: dict = field(default_factory=dict)     # sentence number -> its cue tokens
+    quoted: list = field(default_factory=list)        # the direct quotation spans (_Span), sorted
 
     def attribution(self, tok):
         """One attribution object per cue token, so quotations sharing a cue share it."""
@@ -434,7 +435,9 @@ _COMPLIANCE_NOUNS = {"rule", "law", "regulation", "plan", "schedule", "custom", 
 def _subject(tok):
     subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subj:
-        return subj[0]
+        # the nearest: in "“… Sen. John McCain,” Trump said" the parse also hangs the quotation's
+        # last noun on the verb as a subject
+        return min(subj, key=lambda c: abs(c.i - tok.i))
     agent = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if agent:
         return agent[0]
@@ -442,6 +445,11 @@ def _subject(tok):
     # "Putin thanked … and added …", "Russia launched strikes, saying …"
     if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
         return _subject(tok.head)
+    # … and a gerund after a preposition the subject of the verb the preposition hangs on:
+    # "he hinted at it by mentioning the wall and adding, “…”"
+    if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.dep_ == "prep" \
+            and tok.head.head.pos_ in ("VERB", "AUX") and tok.head.head.i != tok.i:
+        return _subject(tok.head.head)
     return None
 
 
@@ -496,7 +504,8 @@ def _attribute(parsed: _Parsed, start: int, end: int, inside) -> _Attribution | 
     # the parse may end the sentence at the closing mark ("…, Ohio,'' | Mr. Trump said.") or
     # start it at the opening one ("He said: | “…”"): the neighbouring sentence then holds the cue
     k = bisect.bisect_right(parsed.sent_starts, end) if end_sent is not None else len(parsed.sents)
-    if k < len(parsed.sents) and parsed.sents[k][2] - end <= 3 and parsed.text[end - 1] in ",?!—–-":
+    if k < len(parsed.sents) and parsed.sents[k][2] - end <= 3 and parsed.text[end - 1] in ",?!—–-" \
+            and parsed.sents[k][0] == end_sent[0]:  # not the next paragraph's first sentence
         after = parsed.sents[k]
         if after not in order:
             order.append(after)
@@ -647,6 +656,8 @@ def _extract(text: str, nlp, resolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     def in_direct(off: int) -> bool:
         return _in_spans(direct, off)
 
+    parsed.quoted = direct
+
     records = []
     # a paragraph ending "Reuters reports:" introduces the next paragraph as a quotation —
     # unless that paragraph holds quotation marks of its own (then it reports, it is not quoted)
@@ -709,8 +720,11 @@ def _extract(text: str, nlp, resolver) -> tuple[pd.DataFrame, pd.DataFrame]:
             content, credit = _writer_tail(whole)
             if content and len(content) < len(whole) and in_direct(_offset(parsed, whole[len(content)])):
                 content, credit = whole, None  # inside quotation marks the words are the speaker's own
-            if not content or (id(att) in quoting and _offset(parsed, content[-1]) < off):
-                continue  # "Asked about it, she replied, “…”": the cue reports the quotation
+            if not content or (id(att) in quoting and (_offset(parsed, content[-1]) < off
+                                                       or not _is_clause(content))):
+                # "Asked about it, she replied, “…”", "“…,” he told the cheering crowd": the cue
+                # reports the quotation; what else it governs (whom it tells) is no second report
+                continue
             if credit is not None and not att.channel:
                 pobj = [c for c in credit.nbor().children if c.dep_ == "pobj"]
                 att.channel = _speaker_tokens(pobj[0]) if pobj else []
@@ -862,6 +876,8 @@ _XCOMP_VERBS = {"claim", "promise", "vow", "pledge", "threaten", "deny", "expect
 _STANCE_NOUNS = {"position", "view", "belief", "claim", "assertion", "argument", "stance",
                  "assessment", "contention", "conviction", "insistence"}
 _OBJECT_VERBS = {"praise", "criticize", "criticise", "accuse", "condemn", "blame", "call", "thank"}
+#: Cues whose object is whom the speaker addresses, not the report ("told reporters, “…”").
+_ADDRESS_VERBS = frozenset({"tell", "ask", "assure", "remind", "warn", "inform", "urge"})
 #: Cues whose object is the speaker, not the report ("quoted X as saying").
 _NOT_OBJECT_VERBS = frozenset({"quote"})
 
@@ -994,6 +1010,14 @@ def _indirect_content(tok, speaker=None) -> list:
     return toks if len(toks) >= 3 else []
 
 
+def _is_clause(toks: list) -> bool:
+    """Whether the words are a clause: one of their heads (a word whose head lies outside them)
+    is a verb with a subject of its own."""
+    members = {t.i for t in toks}
+    return any(t.head.i not in members and t.pos_ in ("VERB", "AUX")
+               and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children) for t in toks)
+
+
 def _trim(toks: list) -> list:
     while toks and (toks[0].dep_ in ("mark", "cc") or toks[0].is_punct or
                     (toks[0].lower_ == "to" and toks[0].dep_ == "aux")):
@@ -1055,13 +1079,17 @@ def _cue_lemma(att) -> str:
 
 def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
     """A direct quotation is a fragment when words other than its attribution precede it
-    in its sentence ("called the plan a “disaster”"), as opposed to a quotation that
-    stands as a sentence or follows "X said:" / "X said," / "X said"."""
+    in its sentence ("called the plan a “disaster”", "The deal “looks out for …,” X wrote"),
+    as opposed to a quotation that stands as a sentence or follows its cue ("X said:",
+    "X said,", "X said", "chanting “…”", "told reporters “…”")."""
     sent = _sentence_of(parsed, start)
     if sent is None:
         return False
     before = [t for t in sent[4] if _offset(parsed, t) < start - 1]
-    before = [t for t in before if not t.is_punct and not t.is_space]
+    # words inside an earlier quotation of the sentence are no words of the writer's
+    # ("“A,” he said of them, “because B.”": B continues A, it is no fragment)
+    before = [t for t in before if not t.is_punct and not t.is_space
+              and not _in_spans(parsed.quoted, _offset(parsed, t))]
     if not before:
         return False
     prefix = typewriter_marks(parsed.text[sent[2]:start]).rstrip().rstrip(OPEN_DOUBLE + '"').rstrip()
@@ -1069,16 +1097,33 @@ def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
         return True
     # the attribution with everything the writer says of the speaker ("X, who grew up here, said")
     own = {t.i for t in att.cue} | {t.i for t in att.speaker} | \
-        ({t.i for t in att.head.subtree} if att.head is not None and att.head.doc is sent[4].doc else set())
+        ({t.i for t in att.head.subtree} if att.head is not None and att.head.doc is sent[4].doc else set()) | \
+        {t.i for c in att.cue if c.lemma_.lower() in _ADDRESS_VERBS for o in c.children
+         if o.dep_ in ("dobj", "dative") for t in o.subtree}  # whom it tells ("told her supporters, “…”")
     cue_at = _offset(parsed, att.cue[0])
     rest = [t for t in before if t.i not in own and t.lower_ not in ("that", "and", "but", "as")]
     adverbial = ("advmod", "npadvmod", "prep", "pobj", "det", "amod", "compound")
     # "X said: “…”", "X said on Monday, “…”": the quotation follows its attribution; but in
     # "X said that whatever happens, “…”" the report began before the marks
     reported_before = [t for t in rest if _offset(parsed, t) > cue_at and t.dep_ not in adverbial]
-    if prefix.endswith(":") or (prefix.endswith(",") and not reported_before):
+    if _follows_cue(before[-1], att):
+        return False  # "chanting “Dump Trump”", "told reporters “…”": the marks frame the whole report
+    # "“…,” she said" after words of the sentence's own ("Teachers are “looking …,” said X"): the
+    # quotation completes a clause begun before its marks, so it is a fragment of a mixed report
+    leads_in = cue_at > start and any(t.dep_ not in adverbial for t in rest)
+    if prefix.endswith(":") or (prefix.endswith(",") and not reported_before and not leads_in):
         return False
     return not (not rest or all(t.dep_ in adverbial and _offset(parsed, t) < cue_at for t in rest))
+
+
+def _follows_cue(tok, att) -> bool:
+    """Whether ``tok`` (the last word before an opening mark) is the attribution's cue, a speech
+    verb of :data:`REPORTING_VERBS_FILE` whose object is not its report, or whom it tells ("told
+    reporters"), so that the quotation is what the cue reports."""
+    cue = {t.i for t in att.cue if t.doc is tok.doc and t.lemma_.lower() in _verb_lemmas()
+           and (t.lemma_.lower() not in _object_lemmas() or t.lemma_.lower() in _ADDRESS_VERBS)}
+    # ("called him “…”" names, it does not quote)
+    return tok.i in cue or (tok.head.i in cue and tok.dep_ in ("dative", "dobj") and tok.pos_ != "PRON")
 
 
 # --------------------------------------------------------------------------------------
