@@ -44,6 +44,9 @@ import numpy as np
 import pandas as pd
 
 FOLDS = 5
+#: Each fit starts from the shipped adapters and runs one more epoch (a from-scratch fit, 4 epochs, takes
+#: ~14 min of one shared core; 5 folds x 5 candidates would not fit the time a job may take).
+FINETUNE = {"epochs": 1, "lr": 3e-4}
 MAX_OPPOSITE = 0.15
 MAX_NEWSMTSC_DROP = 0.02
 TAUS = (0.0, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
@@ -116,6 +119,7 @@ def cv(args) -> int:
     """Out-of-fold probabilities of one candidate (NewsMTSC and BASIL rows) to the cache."""
     import torch
 
+    from analysis import sentiment as S
     from analysis.validation import sentiment as vs
 
     torch.set_num_threads(args.threads)
@@ -124,13 +128,14 @@ def cv(args) -> int:
     states = vs.load_states(Path(args.cache) / "states_nm_train.npz") + \
         vs.load_states(Path(args.cache) / "states_basil.npz")
     sw, y = weights_and_labels(sets, basil_w, mixed_m)
+    init = S.load_state()[0]
     fold = np.r_[vs.sentence_folds(sets["nm_train"]["sentence_id"], FOLDS),
                  vs.sentence_folds(sets["basil"]["event"], FOLDS)]
     probs = np.zeros((len(y), 3))
     for k in range(FOLDS if args.folds is None else args.folds):
         tr = np.flatnonzero((fold != k) & (sw > 0))
         te = np.flatnonzero(fold == k)
-        head = vs.fit([states[j] for j in tr], y[tr], sample_weight=sw[tr])
+        head = vs.fit([states[j] for j in tr], y[tr], FINETUNE, sample_weight=sw[tr], init=init)
         probs[te] = vs.predict_states(head, [states[j] for j in te])
         log(f"{args.candidate} fold {k + 1}/{FOLDS} fitted on {len(tr)} rows")
     np.save(Path(args.cache) / f"oof_{args.candidate}.npy", probs)
@@ -225,7 +230,8 @@ def final(args) -> int:
     sw, y = weights_and_labels(sets, *CANDIDATES[name])
     train = st["nm_train"] + st["basil"]
     keep = np.flatnonzero(sw > 0)
-    head = vs.fit([train[j] for j in keep], y[keep], sample_weight=sw[keep], log=log)
+    head = vs.fit([train[j] for j in keep], y[keep], FINETUNE, sample_weight=sw[keep], init=S.load_state()[0],
+                  log=log)
     shipped = shipped_model()
     unquoted = (sets["basil"]["quote"] == "no").to_numpy()
     bp_ship = vs.predict_states(shipped["head"], [s for s, u in zip(st["basil"], unquoted) if u]).argmax(1)

@@ -412,13 +412,15 @@ def _batch(states, idx):
 
 
 def fit(states: list, y: np.ndarray, params: dict | None = None, log=None,
-        sample_weight: np.ndarray | None = None):
+        sample_weight: np.ndarray | None = None, init: dict | None = None):
     """Fit the adapters and classifier on precomputed :func:`lower_states`.
 
     Class-weighted cross-entropy (weights ∝ 1 / class frequency), AdamW with a
     one-cycle learning-rate schedule, length-bucketed mini-batches. ``sample_weight``
     (one per state) multiplies each row's loss (a batch's loss is then the weighted
-    mean over its rows); without it the fit is the shipped one. Returns the
+    mean over its rows); without it the fit is the shipped one. ``init`` (arrays named as
+    :func:`analysis.sentiment.adapter_state` writes them, e.g. the shipped model's) starts
+    the fit from those parameters instead of from scratch (fine-tuning). Returns the
     :class:`analysis.sentiment` head in eval mode (adapters not merged).
     """
     import torch
@@ -433,6 +435,11 @@ def fit(states: list, y: np.ndarray, params: dict | None = None, log=None,
     rng = np.random.default_rng(p["seed"])
     head = S.modules()["Head"](load_encoder().model, rank=p["rank"], dropout=p["dropout"],
                                 frozen=p["frozen_layers"])
+    if init is not None:
+        params = dict(head.named_parameters())
+        with torch.no_grad():
+            for k, arr in init.items():
+                params[k].copy_(torch.from_numpy(np.asarray(arr, dtype=np.float32)))
     trainable = [w for w in head.parameters() if w.requires_grad]
     opt = torch.optim.AdamW(trainable, lr=p["lr"], weight_decay=p["weight_decay"])
     counts = np.bincount(y, minlength=len(LABELS))
