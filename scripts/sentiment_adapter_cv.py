@@ -23,7 +23,7 @@ Candidates (:data:`CANDIDATES`, fixed before any was scored):
 folds grouped by event (``triplet-uuid``); fold k's fit leaves out NewsMTSC fold k and BASIL fold k and
 predicts both. Only the unquoted BASIL rows are scored.
 
-``choose`` applies the rule written before looking (:func:`choose`): the highest BASIL CV agreement with
+``choose`` writes the CV grid (``analysis/data/sentiment_adapter_cv.csv``) and applies the rule written before looking (:func:`choose`): the highest BASIL CV agreement with
 BASIL CV opposite-sign <= 0.15 and NewsMTSC CV macro-F1 at most 0.02 below the reference's; ties go to
 fewer opposite-sign predictions. If none qualifies, the reference stands.
 
@@ -160,7 +160,7 @@ def cv_table(sets, cache_dir) -> pd.DataFrame:
             continue
         p = np.load(path)
         for tau in TAUS:
-            pn, pb = abstain(p[:n], tau), abstain(p[n:], tau)
+            pn, pb = vs.abstain(p[:n], tau), vs.abstain(p[n:], tau)
             agree = vs.polarity_agreement(gold, [S.LABELS[i] for i in pb[unquoted]])
             rows.append({"candidate": name, "tau": tau,
                          "newsmtsc_cv_f1": round(float(f1_score(yn, pn, average="macro")), 4),
@@ -168,11 +168,6 @@ def cv_table(sets, cache_dir) -> pd.DataFrame:
                          "basil_cv_balanced": agree["balanced_agreement"]})
     return pd.DataFrame(rows)
 
-
-def abstain(p: np.ndarray, tau: float) -> np.ndarray:
-    """Argmax labels, but neutral (1) where the predicted polar class has probability below ``tau``."""
-    lab = p.argmax(1)
-    return np.where((lab != 1) & (p.max(1) < tau), 1, lab)
 
 
 def choose(grid: pd.DataFrame):
@@ -191,7 +186,7 @@ def choose_step(args) -> int:
     print(grid.to_string(index=False))
     print(f"reference NewsMTSC CV macro-F1 {ref:.4f}; floor {ref - MAX_NEWSMTSC_DROP:.4f}")
     print("no candidate meets the rule" if best is None else f"chosen: {best['candidate']} tau={best['tau']}")
-    grid.to_csv(Path(args.cache) / "cv_grid.csv", index=False)
+    grid.to_csv(args.grid_out, index=False)
     return 0
 
 
@@ -200,9 +195,9 @@ def seed_row(system, gold, probs, tau, dev_gold, dev_probs, basil):
     from analysis import sentiment as S
     from analysis.validation import sentiment as vs
 
-    seed_pred = [S.LABELS[i] for i in abstain(probs, tau)]
+    seed_pred = [S.LABELS[i] for i in vs.abstain(probs, tau)]
     seed = vs.score(gold, seed_pred)
-    dev = vs.score(dev_gold, [S.LABELS[i] for i in abstain(dev_probs, tau)])
+    dev = vs.score(dev_gold, [S.LABELS[i] for i in vs.abstain(dev_probs, tau)])
     return {"system": system, "newsmtsc_devtest_f1": vs.macro_f1(dev, "model"), **basil,
             "seed_f1": vs.macro_f1(seed, "model"),
             "seed_opposite": round(float(np.mean([{g, p} == {"negative", "positive"}
@@ -278,6 +273,7 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=None, help="run only the first N folds (timing)")
     ap.add_argument("--write-model", default=None, help="write the fitted candidate as a model file here")
     ap.add_argument("--out", default="analysis/data/sentiment_candidates.csv")
+    ap.add_argument("--grid-out", default="analysis/data/sentiment_adapter_cv.csv", help="where choose writes the CV grid")
     args = ap.parse_args()
     return {"cache": cache, "cv": cv, "choose": choose_step, "final": final}[args.step](args)
 

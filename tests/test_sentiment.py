@@ -332,3 +332,12 @@ def test_weighted_fit_with_unit_weights_is_the_plain_fit_and_init_starts_from_th
     tuned = S.adapter_state(vs.fit(states, y, {**small, "lr": 1e-9}, init=shipped))
     assert all(np.allclose(shipped[k], tuned[k], atol=1e-4) for k in shipped)
     assert not np.allclose(shipped["out.weight"], plain["out.weight"], atol=1e-2)
+
+
+def test_abstain_turns_unsure_polar_predictions_neutral():
+    from analysis.validation import sentiment as vs
+
+    p = np.array([[0.6, 0.3, 0.1], [0.45, 0.2, 0.35], [0.2, 0.7, 0.1], [0.1, 0.35, 0.55]])
+    assert vs.abstain(p, 0.0).tolist() == [0, 0, 1, 2]
+    assert vs.abstain(p, 0.5).tolist() == [0, 1, 1, 2]
+    assert vs.abstain(p, 0.58).tolist() == [0, 1, 1, 1]

@@ -17,8 +17,10 @@ which is what a target-dependent model must beat.
 Two in-domain checks sit beside it: :func:`evaluate_seeds` (hand-labelled seed
 mentions, conflict news) and :func:`evaluate_basil` (BASIL dev's directed,
 unquoted bias spans: does the model give the span's sign to the named target?).
-:func:`refit_output` refits only the output layer (how the BASIL fix was tried;
-``scripts/sentiment_basil_cv.py``).
+:func:`refit_output` refits only the output layer (how the BASIL fix was first tried;
+``scripts/sentiment_basil_cv.py``); :func:`save_states` / :func:`load_states` cache the
+frozen layers' outputs so :func:`fit` (sample weights, a warm start) can refit the adapters
+cheaply (``scripts/sentiment_adapter_cv.py``).
 """
 
 from __future__ import annotations
@@ -330,6 +332,13 @@ def evaluate_basil(root: Path | str | None = None, model: dict | None = None,
             polarity_agreement(data["label"], vader_labels(data["sentence"]), "vader-sentence"),
             polarity_agreement(data["label"], [majority] * len(data), f"all-{majority}")]
     return pd.DataFrame(rows)
+
+
+def abstain(p: np.ndarray, tau: float) -> np.ndarray:
+    """Argmax class indices of probabilities ``p``, but neutral (1) where the predicted polar class has
+    probability below ``tau`` (abstaining as neutral when unsure; ``tau = 0`` is the plain argmax)."""
+    lab = np.asarray(p).argmax(1)
+    return np.where((lab != 1) & (np.asarray(p).max(1) < tau), 1, lab)
 
 
 def macro_f1(table: pd.DataFrame, system: str) -> float:
