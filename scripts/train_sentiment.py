@@ -99,8 +99,8 @@ def markdown(table, columns) -> str:
     return "\n".join(rows)
 
 
-CANDIDATES_NOTE = """Two fixes, each chosen by 5-fold cross-validation on NewsMTSC train (folds grouped by sentence)
-+ BASIL dev directed pos/neg spans (quoted and unquoted rows; folds grouped by event, `triplet-uuid`; only the
+CANDIDATES_NOTE = """Two fixes, each chosen by 5-fold cross-validation on NewsMTSC train (folds grouped by sentence) and
+BASIL dev directed pos/neg spans (quoted and unquoted rows; folds grouped by event, `triplet-uuid`; only the
 unquoted rows scored), by a rule fixed before looking, then scored once on devtest and on the seeds beside the
 shipped model (`sentiment_candidates.csv`). A candidate's BASIL figure is cross-validated (it was fitted on
 BASIL); the shipped model's is direct.
@@ -165,7 +165,7 @@ def write_card(meta: dict, table, path: Path, n_params: int, seeds=None, basil=N
     if grid_path.is_file():
         grid = pd.read_csv(grid_path)
         cand_md += "\n\nCross-validation of fix 2 (out-of-fold, no abstention and abstaining below 0.5):\n\n" + markdown(
-            grid[grid["tau"].isin([0.0, 0.5])], {"candidate": "candidate", "tau": "abstain below",
+            grid[grid["tau"].isin([0.0, 0.5])], {"candidate": "candidate", "tau": "abstain below (0: never)",
                                                 "newsmtsc_cv_f1": "NewsMTSC CV macro-F1",
                                                 "basil_cv_agreement": "BASIL CV agreement",
                                                 "basil_cv_opposite": "BASIL CV opposite",
