@@ -46,11 +46,6 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(1, keepdims=True)
 
 
-def abstain(p: np.ndarray, tau: float) -> np.ndarray:
-    """Argmax labels, but neutral (1) where the predicted polar class has probability below ``tau``."""
-    lab = p.argmax(1)
-    return np.where((lab != 1) & (p.max(1) < tau), 1, lab)
-
 
 def main() -> int:
     from analysis import paths
@@ -131,7 +126,7 @@ def main() -> int:
     log(f"chosen: w={best.w}, l2={best.l2}")
     pn, pb = probs[best.w, best.l2]
     for tau in TAUS:   # abstain as neutral when the top polar probability is below tau
-        an, ab = abstain(pn, tau), abstain(pb, tau)
+        an, ab = vs.abstain(pn, tau), vs.abstain(pb, tau)
         agree = vs.polarity_agreement(bp["label"][unquoted], [S.LABELS[i] for i in ab[unquoted]])
         log(f"abstain below {tau}: NewsMTSC CV macro-F1 {f1_score(yn, an, average='macro'):.4f}, "
             f"BASIL CV agreement {agree['agreement']:.4f}, opposite {agree['opposite_sign']:.4f}")

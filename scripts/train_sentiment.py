@@ -80,8 +80,8 @@ baseline, which is why balanced agreement is shown):
 - Reads sentiment toward a mention within one sentence; not stance, irony, or tone carried across sentences.
 - Conflict vocabulary: read as negative toward whatever target is marked ("airstrikes … helped stop the
   terrorists" → negative toward the striker). No development set of conflict news with target labels exists here;
-  the seed gold is an evaluation set. Refitting the adapters on BASIL dev spans (event-grouped folds) was started
-  and abandoned: on the shared 2-core machine one fold took longer than a job may run.
+  the seed gold is an evaluation set. BASIL dev (US politics too) is the only in-domain-ish fitting data; refitting
+  the adapters on it is in Fixes tried.
 - Probabilities are not calibrated. Inputs longer than {max_tokens} word pieces keep a window around the target.
 """
 
@@ -99,18 +99,31 @@ def markdown(table, columns) -> str:
     return "\n".join(rows)
 
 
-CANDIDATES_NOTE = """Only the output layer refitted on NewsMTSC train + BASIL dev directed pos/neg spans (adapters as
-shipped; BASIL weight and L2 pull toward the shipped layer chosen by 5-fold cross-validation, BASIL folds grouped
-by event; `scripts/sentiment_basil_cv.py`, which writes `sentiment_candidates.csv`). Scored once per candidate on
-devtest and on the seeds, beside the shipped model. The candidate's BASIL figure is cross-validated (it was fitted
-on BASIL); the shipped model's is direct. Abstaining as neutral below a confidence was also cross-validated (on
-the same folds): no threshold above 0.4 helped NewsMTSC or BASIL, so none is applied.
+CANDIDATES_NOTE = """Two fixes, each chosen by 5-fold cross-validation on NewsMTSC train (folds grouped by sentence) and
+BASIL dev directed pos/neg spans (quoted and unquoted rows; folds grouped by event, `triplet-uuid`; only the
+unquoted rows scored), by a rule fixed before looking, then scored once on devtest and on the seeds beside the
+shipped model (`sentiment_candidates.csv`). A candidate's BASIL figure is cross-validated (it was fitted on
+BASIL); the shipped model's is direct.
 
-The candidate is **not shipped**. Its BASIL gain comes from predicting negative more often (BASIL's spans are
-mostly negative), and on the seed gold that is the very error to fix: seed macro-F1 and negative precision fall,
-opposite-sign predictions rise, and devtest falls too. The seed gold vetoed shipping it; it chose nothing else.
-Refitting the output layer only moves the class boundaries over features (encoder plus adapters) that already
-read war vocabulary as negative toward the marked target; a fix needs the adapters refitted (see Limits)."""
+1. Output layer only (adapters as shipped; BASIL weight and an L2 pull toward the shipped layer;
+   `scripts/sentiment_basil_cv.py`). Rule: highest BASIL agreement with opposite-sign <= 0.15 and NewsMTSC CV
+   macro-F1 at most 0.025 below the refit without BASIL.
+2. Adapters (layers 5-6: LoRA + layer norms) and output layer (`scripts/sentiment_adapter_cv.py`). Layers 1-4 are
+   frozen, so their outputs were computed once and cached (checked first: the cached path gives the shipped
+   model's labels on all four sets, probabilities within 2e-6). Each fit starts from the shipped adapters and runs
+   one epoch (lr 0.0003; a from-scratch fit took ~14 min of a shared core, too long for 5 folds x 5 candidates).
+   Candidates: the shipped recipe (reference), (a) BASIL rows weighted 3 or 10, (b) the same with NewsMTSC targets
+   of sentences whose targets differ in polarity weighted 3 (same sentence, another mention, its own label),
+   (c) abstaining as neutral below a confidence (0.4-0.7) on top of each. Rule: highest BASIL CV agreement with
+   opposite-sign <= 0.15 and NewsMTSC CV macro-F1 at most 0.02 below the reference's. NewsMTSC CV is optimistic
+   here (the starting adapters saw all of train.jsonl), so it only guards against a drop. Abstention never raised
+   agreement; the target-swap up-weighting (b) did not beat (a) at either BASIL weight.
+
+Neither candidate is **shipped**: both reach the BASIL bars in cross-validation, and both are worse on the seed
+gold (macro-F1, negative precision, opposite-sign) and on devtest. The BASIL gain comes from predicting negative
+more often (BASIL's spans are mostly negative, and it is US politics too), which on the seeds is the very error to
+fix. The seed gold vetoed shipping; it chose nothing. What is missing is fitting data from conflict news with
+target labels, not a cheaper fit."""
 
 
 def write_card(meta: dict, table, path: Path, n_params: int, seeds=None, basil=None) -> None:
@@ -148,6 +161,15 @@ def write_card(meta: dict, table, path: Path, n_params: int, seeds=None, basil=N
                                  "basil_agreement": "BASIL agreement", "basil_opposite": "BASIL opposite",
                                  "basil_scored": "BASIL scored", "seed_f1": "seed macro-F1",
                                  "seed_opposite": "seed opposite", "seed_negative_precision": "seed neg. precision"})
+    grid_path = path.with_name("sentiment_adapter_cv.csv")
+    if grid_path.is_file():
+        grid = pd.read_csv(grid_path)
+        cand_md += "\n\nCross-validation of fix 2 (out-of-fold, no abstention and abstaining below 0.5):\n\n" + markdown(
+            grid[grid["tau"].isin([0.0, 0.5])], {"candidate": "candidate", "tau": "abstain below (0: never)",
+                                                "newsmtsc_cv_f1": "NewsMTSC CV macro-F1",
+                                                "basil_cv_agreement": "BASIL CV agreement",
+                                                "basil_cv_opposite": "BASIL CV opposite",
+                                                "basil_cv_balanced": "BASIL CV balanced"})
     path.write_text(CARD.format(
         trained_on=meta["trained_on"], frozen=p["frozen_layers"], first_adapted=p["frozen_layers"] + 1,
         rank=p["rank"], lr=p["lr"], weight_decay=p["weight_decay"], epochs=p["epochs"],

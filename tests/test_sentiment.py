@@ -294,3 +294,50 @@ def test_basil_units_locate_their_target_in_the_sentence(shared_data):
     assert not units.duplicated(["doc", "para", "sent", "target"]).any()
     quoted_too = vs.load_basil_targets(shared_data, quote=None)
     assert len(quoted_too) > len(units)
+
+
+# --- fitting from cached frozen-layer states (scripts/sentiment_adapter_cv.py) ----------------
+
+def test_cached_states_round_trip_and_reproduce_the_shipped_predictions(tmp_path):
+    from analysis.validation import sentiment as vs
+
+    data = pd.DataFrame({"sentence": [CRACKDOWN, CRACKDOWN, KNOWN[2][0]]})
+    data["start"], data["end"] = zip(*[span(CRACKDOWN, "Assad"), span(CRACKDOWN, "the UN"),
+                                       span(KNOWN[2][0], "the firefighters")])
+    states = vs.lower_states(data, S.FROZEN_LAYERS)
+    vs.save_states(states, tmp_path / "s.npz")
+    back = vs.load_states(tmp_path / "s.npz")
+    assert all((a[0] == b[0]).all() and (a[1] == b[1]).all() for a, b in zip(states, back))
+    model = S._model()
+    cached = vs.predict_states(model["head"], back)
+    direct = S.predict_proba(list(zip(data["sentence"], data["start"], data["end"])))
+    assert np.abs(cached - direct).max() < 1e-5
+
+
+def test_weighted_fit_with_unit_weights_is_the_plain_fit_and_init_starts_from_the_model():
+    import torch
+
+    from analysis.validation import sentiment as vs
+
+    torch.set_num_threads(1)
+    gen = torch.Generator().manual_seed(0)
+    states = [(torch.randn(6, 384, generator=gen), torch.tensor([0, 1, 1, 0, 0, 0], dtype=torch.bool))
+              for _ in range(12)]
+    y = np.arange(12) % 3
+    small = {"epochs": 1, "batch_size": 4}
+    plain = S.adapter_state(vs.fit(states, y, small))
+    unit = S.adapter_state(vs.fit(states, y, small, sample_weight=np.ones(12)))
+    assert all(np.allclose(plain[k], unit[k], atol=1e-5) for k in plain)
+    shipped = S.load_state()[0]
+    tuned = S.adapter_state(vs.fit(states, y, {**small, "lr": 1e-9}, init=shipped))
+    assert all(np.allclose(shipped[k], tuned[k], atol=1e-4) for k in shipped)
+    assert not np.allclose(shipped["out.weight"], plain["out.weight"], atol=1e-2)
+
+
+def test_abstain_turns_unsure_polar_predictions_neutral():
+    from analysis.validation import sentiment as vs
+
+    p = np.array([[0.6, 0.3, 0.1], [0.45, 0.2, 0.35], [0.2, 0.7, 0.1], [0.1, 0.35, 0.55]])
+    assert vs.abstain(p, 0.0).tolist() == [0, 0, 1, 2]
+    assert vs.abstain(p, 0.5).tolist() == [0, 1, 1, 2]
+    assert vs.abstain(p, 0.58).tolist() == [0, 1, 1, 1]

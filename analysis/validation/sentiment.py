@@ -17,8 +17,10 @@ which is what a target-dependent model must beat.
 Two in-domain checks sit beside it: :func:`evaluate_seeds` (hand-labelled seed
 mentions, conflict news) and :func:`evaluate_basil` (BASIL dev's directed,
 unquoted bias spans: does the model give the span's sign to the named target?).
-:func:`refit_output` refits only the output layer (how the BASIL fix was tried;
-``scripts/sentiment_basil_cv.py``).
+:func:`refit_output` refits only the output layer (how the BASIL fix was first tried;
+``scripts/sentiment_basil_cv.py``); :func:`save_states` / :func:`load_states` cache the
+frozen layers' outputs so :func:`fit` (sample weights, a warm start) can refit the adapters
+cheaply (``scripts/sentiment_adapter_cv.py``).
 """
 
 from __future__ import annotations
@@ -332,6 +334,13 @@ def evaluate_basil(root: Path | str | None = None, model: dict | None = None,
     return pd.DataFrame(rows)
 
 
+def abstain(p: np.ndarray, tau: float) -> np.ndarray:
+    """Argmax class indices of probabilities ``p``, but neutral (1) where the predicted polar class has
+    probability below ``tau`` (abstaining as neutral when unsure; ``tau = 0`` is the plain argmax)."""
+    lab = np.asarray(p).argmax(1)
+    return np.where((lab != 1) & (np.asarray(p).max(1) < tau), 1, lab)
+
+
 def macro_f1(table: pd.DataFrame, system: str) -> float:
     """The macro-F1 of ``system`` in an :func:`evaluate` table."""
     row = table[(table["system"] == system) & (table["label"] == "macro")]
@@ -374,6 +383,27 @@ def lower_states(data: pd.DataFrame, frozen: int, batch_size: int = 128) -> list
     return out
 
 
+def save_states(states: list, path: Path | str, dtype=np.float32) -> None:
+    """Write :func:`lower_states` to one ``.npz`` (concatenated vectors, lengths, target flags; no pickle)."""
+    lengths = np.array([len(h) for h, _ in states], dtype=np.int64)
+    dim = states[0][0].shape[1] if states else 0
+    x = np.concatenate([h.numpy() for h, _ in states]).astype(dtype) if states else np.zeros((0, dim), dtype)
+    tgt = np.concatenate([f.numpy() for _, f in states]) if states else np.zeros(0, bool)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, x=x, tgt=tgt, lengths=lengths)
+
+
+def load_states(path: Path | str) -> list:
+    """The states :func:`save_states` wrote, as float32 torch tensors (same list shape as :func:`lower_states`)."""
+    import torch
+
+    with np.load(path, allow_pickle=False) as z:
+        x, tgt, lengths = z["x"], z["tgt"], z["lengths"]
+    cuts = np.r_[0, np.cumsum(lengths)]
+    return [(torch.from_numpy(x[a:b].astype(np.float32)), torch.from_numpy(tgt[a:b].copy()))
+            for a, b in zip(cuts[:-1], cuts[1:])]
+
+
 def _batch(states, idx):
     import torch
 
@@ -390,11 +420,16 @@ def _batch(states, idx):
     return x, tgt, att
 
 
-def fit(states: list, y: np.ndarray, params: dict | None = None, log=None):
+def fit(states: list, y: np.ndarray, params: dict | None = None, log=None,
+        sample_weight: np.ndarray | None = None, init: dict | None = None):
     """Fit the adapters and classifier on precomputed :func:`lower_states`.
 
     Class-weighted cross-entropy (weights ∝ 1 / class frequency), AdamW with a
-    one-cycle learning-rate schedule, length-bucketed mini-batches. Returns the
+    one-cycle learning-rate schedule, length-bucketed mini-batches. ``sample_weight``
+    (one per state) multiplies each row's loss (a batch's loss is then the weighted
+    mean over its rows); without it the fit is the shipped one. ``init`` (arrays named as
+    :func:`analysis.sentiment.adapter_state` writes them, e.g. the shipped model's) starts
+    the fit from those parameters instead of from scratch (fine-tuning). Returns the
     :class:`analysis.sentiment` head in eval mode (adapters not merged).
     """
     import torch
@@ -409,6 +444,11 @@ def fit(states: list, y: np.ndarray, params: dict | None = None, log=None):
     rng = np.random.default_rng(p["seed"])
     head = S.modules()["Head"](load_encoder().model, rank=p["rank"], dropout=p["dropout"],
                                 frozen=p["frozen_layers"])
+    if init is not None:
+        params = dict(head.named_parameters())
+        with torch.no_grad():
+            for k, arr in init.items():
+                params[k].copy_(torch.from_numpy(np.asarray(arr, dtype=np.float32)))
     trainable = [w for w in head.parameters() if w.requires_grad]
     opt = torch.optim.AdamW(trainable, lr=p["lr"], weight_decay=p["weight_decay"])
     counts = np.bincount(y, minlength=len(LABELS))
@@ -419,6 +459,7 @@ def fit(states: list, y: np.ndarray, params: dict | None = None, log=None):
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=p["lr"], pct_start=0.1,
                                                 total_steps=p["epochs"] * per_epoch)
     target = torch.from_numpy(np.array(y, dtype=np.int64))
+    sw = None if sample_weight is None else torch.from_numpy(np.asarray(sample_weight, dtype=np.float32))
     for epoch in range(p["epochs"]):
         head.train()
         perm = rng.permutation(len(y))
@@ -430,7 +471,12 @@ def fit(states: list, y: np.ndarray, params: dict | None = None, log=None):
         total = 0.0
         for b in rng.permutation(len(batches)):
             idx = batches[b]
-            loss = F.cross_entropy(head(*_batch(states, idx)), target[idx], weight=weight)
+            if sw is None:
+                loss = F.cross_entropy(head(*_batch(states, idx)), target[idx], weight=weight)
+            else:
+                w_rows = weight[target[idx]] * sw[idx]
+                rows = F.cross_entropy(head(*_batch(states, idx)), target[idx], reduction="none")
+                loss = (rows * w_rows).sum() / w_rows.sum()
             opt.zero_grad()
             loss.backward()
             opt.step()
