@@ -15,7 +15,7 @@ and on the Markup's parser list (one signature, one contract test over all).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -74,6 +74,14 @@ class Measure:
     ``default``
         run unless asked otherwise (target sentiment needs its model and is off
         by default).
+    ``run_chunk``
+        optional, for a measure whose work batches across articles (an
+        encoder's forward passes): ``run_chunk(articles, tables) -> [{table
+        name: DataFrame}]``, where ``tables[i]`` holds what ``needs`` names for
+        ``articles[i]``; one result per article, the same tables ``run`` gives
+        that article alone. The engine uses it for a chunk's articles
+        (:func:`analysis.engine.run.measure_records`); when it raises, the
+        engine runs ``run`` article by article to find the article at fault.
     """
 
     name: str
@@ -87,6 +95,7 @@ class Measure:
     layer: str = ""
     default: bool = True
     scanner: Callable[[], object] | None = None
+    run_chunk: Callable[..., Sequence[Mapping[str, pd.DataFrame]]] | None = None
     doc: str = field(default="", compare=False)
 
 
