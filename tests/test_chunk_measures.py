@@ -142,3 +142,39 @@ def test_repeated_items_are_encoded_once_and_score_alike():
     p = S.predict_proba(items * 3, {"lower": counting, "head": head, "tokenizer": tokenizer})
     assert sum(calls) == 2
     assert (p[:2] == p[2:4]).all() and (p[:2] == p[4:]).all()
+
+
+# --- generic frames: one embedding call for a chunk's sentences and actor names ----------------
+
+def test_frames_chunk_run_embeds_once_and_matches_per_article(seed_corpus, monkeypatch):
+    from analysis import embeddings, news_frames
+
+    if not news_frames.model_available():
+        pytest.skip("analysis/data/generic_frames_model.npz not built")
+    _real_model()
+    real, calls = embeddings.embed_sentences, []
+
+    def counting(sentences, *a, **k):
+        calls.append(len(sentences))
+        return real(sentences, *a, **k)
+
+    monkeypatch.setattr(embeddings, "embed_sentences", counting)
+    corpus = seed_corpus.head(3)
+    chunk = measure_corpus(corpus, ["generic_frames"])
+    assert len(calls) == 1  # every sentence and actor name of the chunk in one call
+    recs = records_of(corpus)
+    measures = select(["generic_frames"])
+    for name in ("generic_frames", "frame_sentences", "roles"):
+        parts = []
+        for rec, ctx in zip(recs, scan_context(recs, measures)):
+            art = Article(text=rec["text"], article_id=rec["article_id"], outlet=rec["outlet"], context=ctx)
+            parts.append(measure_article(art, measures)[name].assign(article_id=rec["article_id"]))
+        alone = pd.concat(parts, ignore_index=True)
+        got = chunk[name].drop(columns=["outlet"])
+        got = got[["article_id"] + [c for c in got.columns if c != "article_id"]]
+        alone = alone[got.columns].astype({"article_id": "str"})
+        probs = [c for c in got.columns if c.startswith(("p_", "sentence_p_"))]
+        assert len(got) == len(alone) and len(got)
+        pd.testing.assert_frame_equal(got.drop(columns=probs).astype({"article_id": "str"}).reset_index(drop=True),
+                                      alone.drop(columns=probs).reset_index(drop=True))
+        np.testing.assert_allclose(got[probs].to_numpy(float), alone[probs].to_numpy(float), rtol=0, atol=1e-5)
