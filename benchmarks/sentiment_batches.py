@@ -12,9 +12,11 @@ with ``torch.set_num_threads(T)``; printed are items per second of wall time
 (all processes together, the throughput a user sees) and per CPU second (the
 fairer clock on a shared machine), and the largest difference of the
 probabilities from the first setting's (batch composition moves them by float
-rounding only). The pipeline's choice (:data:`analysis.sentiment.TORCH_THREADS`
-inside a worker, :data:`analysis.sentiment.BATCH_SIZE`) is the one these
-figures favour; see README, "Speed".
+rounding only). The pipeline runs torch with one thread per worker process
+(:func:`analysis.pipeline.process_chunk` holds the BLAS/OpenMP pools, torch's
+among them, to one thread) and batches of :data:`analysis.sentiment.BATCH_SIZE`:
+on this shared two-core machine one thread was the faster setting by far (see
+README, "Throughput").
 """
 
 from __future__ import annotations

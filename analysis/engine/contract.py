@@ -15,6 +15,7 @@ and on the Markup's parser list (one signature, one contract test over all).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -41,10 +42,15 @@ class Table:
         return [c for c, _ in self.columns]
 
     def empty(self) -> pd.DataFrame:
-        """An empty table with the declared columns and dtypes."""
-        dtypes = {"int": "int64", "float": "float64", "bool": "bool", "str": "object",
-                  "Int64": "Int64", "any": "object"}
-        return pd.DataFrame({c: pd.Series(dtype=dtypes[k]) for c, k in self.columns})
+        """An empty table with the declared columns and dtypes (a new frame each call)."""
+        return _empty(self.columns).copy(deep=False)
+
+
+@functools.lru_cache(maxsize=256)
+def _empty(columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    dtypes = {"int": "int64", "float": "float64", "bool": "bool", "str": "object",
+              "Int64": "Int64", "any": "object"}
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[k]) for c, k in columns})
 
 
 @dataclass(frozen=True)
@@ -162,11 +168,12 @@ def check_table(name: str, spec: Table, frame: pd.DataFrame) -> pd.DataFrame:
     if not len(frame):
         return spec.empty()
     out = frame[spec.names] if list(frame.columns) != spec.names else frame
+    dtypes = dict(zip(out.columns, out.dtypes))  # one look-up, not a Series per column
     for col, kind in spec.columns:
         allowed = KINDS[kind]
         if allowed is None:
             continue
-        dt = out[col].dtype
+        dt = dtypes[col]
         if kind == "Int64" and str(dt) != "Int64":
             raise TypeError(f"measure table {name!r}: column {col!r} is {dt}, declared Int64")
         if getattr(dt, "kind", "O") not in allowed:
