@@ -199,27 +199,37 @@ def measure_records(records: Sequence[Mapping], measures: Sequence[Measure] | No
     per_article = prepare(arts, measures, nlp, batch_size, errors)
     results: list[dict[str, pd.DataFrame] | None] = []
     counts: list[dict] = []
-    for seg in _segments(measures):
-        live = [a for a in arts if a.article_id not in errors]
-        if seg[0].run_chunk is not None:
-            _run_chunk_stage(seg[0], live, per_article, errors)
-            continue
-        for art in live:
-            _run_stage(art, seg, per_article[art.article_id], errors)
-    for art in arts:
-        tables = per_article.get(art.article_id, {})
+    rows: dict[int, dict] = {}
+
+    def finish(k: int, art: Article) -> None:
+        """The article's counts; then its parse is released (as soon as no later measure reads it)."""
         row = {}
         if art.article_id not in errors:
             try:
                 for m in measures:
                     if m.counts is not None:
-                        row.update(m.counts(art, tables))
+                        row.update(m.counts(art, per_article.get(art.article_id, {})))
             except Exception as exc:  # noqa: BLE001
                 errors[art.article_id] = ("counts", exc)
+        rows[k] = row
+        art.parse = None
+
+    segs = _segments(measures)
+    for i, seg in enumerate(segs):
+        live = [(k, a) for k, a in enumerate(arts) if a.article_id not in errors]
+        if seg[0].run_chunk is not None:
+            _run_chunk_stage(seg[0], [a for _, a in live], per_article, errors)
+            continue
+        for k, art in live:
+            _run_stage(art, seg, per_article[art.article_id], errors)
+            if i == len(segs) - 1:
+                finish(k, art)
+    for k, art in enumerate(arts):
+        if k not in rows:
+            finish(k, art)
         ok = art.article_id not in errors
-        results.append(tables if ok else None)
-        counts.append(row if ok else {})
-        art.parse = None  # release the parse
+        results.append(per_article.get(art.article_id, {}) if ok else None)
+        counts.append(rows[k] if ok else {})
     return _assemble(arts, results, counts, errors, measures)
 
 
