@@ -303,12 +303,23 @@ def _model() -> dict:
 
 def predict_proba(items: Sequence[tuple[str, int, int]], model: dict | None = None,
                   batch_size: int = BATCH_SIZE) -> np.ndarray:
-    """Class probabilities (n × 3, order :data:`LABELS`) for checked ``(sentence, start, end)``."""
+    """Class probabilities (n × 3, order :data:`LABELS`) for checked ``(sentence, start, end)``.
+
+    One forward pass per distinct item (a sentence scored twice for the same
+    span, e.g. an article repeated in a corpus, is encoded once), in batches
+    of ``batch_size`` inputs of similar length (sorted by word pieces, so
+    little padding), under ``torch.inference_mode``. A batch's composition
+    moves the probabilities by float rounding only (about 1e-7).
+    """
     import torch
 
     model = model or _model()
     if not items:
         return np.zeros((0, len(LABELS)))
+    unique = list(dict.fromkeys(items))
+    if len(unique) < len(items):
+        row = {it: k for k, it in enumerate(unique)}
+        return predict_proba(unique, model, batch_size)[[row[it] for it in items]]
     encoded = encode_targets(items, model["tokenizer"])
     order = sorted(range(len(encoded)), key=lambda j: len(encoded[j][0]))
     probs = np.zeros((len(encoded), len(LABELS)))

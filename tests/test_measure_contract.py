@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.core.article import Article
-from analysis.engine import measure_article, registered, select
+from analysis.engine import measure_article, measure_records, registered, select
 from analysis.engine.contract import Table
 
 from conftest import PAGE
@@ -109,6 +109,28 @@ def test_output_is_deterministic(measure):
 def test_the_article_is_parsed_once(measure):
     art, _ = _run(TEXTS["page"], measure)
     assert art.parse is not None and art.parse.misses == 0
+
+
+@pytest.mark.parametrize("measure", [m for m in MEASURES if m.run_chunk is not None], ids=lambda m: m.name)
+def test_a_chunk_run_gives_each_article_its_own_tables(measure):
+    """A measure with ``run_chunk``: one call for a chunk gives every article the tables ``run`` gives it
+    alone (floats up to encoder rounding: another batch composition)."""
+    texts = {**TEXTS, "empty": "", "blank": "  \n\t\n"}
+    recs = [{"article_id": k, "outlet": "X", "text": t} for k, t in sorted(texts.items())]
+    chunk = measure_records(recs, select([measure.name]))
+    assert (chunk["articles"]["status"] == "ok").all()
+    for rec in recs:
+        alone = measure_article(Article(text=rec["text"]), select([measure.name]))
+        for tname in measure.tables:
+            got = chunk[tname][chunk[tname]["article_id"] == rec["article_id"]]
+            got = got.drop(columns=["article_id", "outlet"]).reset_index(drop=True)
+            want = alone[tname]
+            assert len(got) == len(want), f"{tname} of {rec['article_id']}"
+            if not len(want):
+                continue
+            floats = [c for c in want.columns if want[c].dtype.kind == "f"]
+            pd.testing.assert_frame_equal(got.drop(columns=floats), want.drop(columns=floats))
+            np.testing.assert_allclose(got[floats].to_numpy(float), want[floats].to_numpy(float), atol=1e-5)
 
 
 def test_declared_counts_are_what_counts_returns():

@@ -16,7 +16,10 @@ import re
 import pandas as pd
 
 
-_PARA_RE = re.compile(r"[^\r\n]*\S[^\r\n]*")
+#: A line: a maximal run of characters other than line breaks (blank ones are skipped in Python: the
+#: single pattern ``[^\r\n]*\S[^\r\n]*`` rescans a blank run from every position in it, time
+#: quadratic in its length, and a body text's chrome lines are such runs, blanked to spaces).
+_LINE_RE = re.compile(r"[^\r\n]+")
 
 COLUMNS = ["sentence", "paragraph", "start", "end", "text"]
 
@@ -37,10 +40,12 @@ Row = collections.namedtuple("Row", ["paragraph", "start", "end", "text"])
 
 def paragraph_rows(text: str) -> list[Row]:
     rows = []
-    for m in _PARA_RE.finditer(text):
+    for m in _LINE_RE.finditer(text):
         raw = m.group()
-        lead = len(raw) - len(raw.lstrip())
         stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
         rows.append(Row(len(rows) + 1, m.start() + lead, m.start() + lead + len(stripped), stripped))
     return rows
 

@@ -15,7 +15,8 @@ and on the Markup's parser list (one signature, one contract test over all).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -41,10 +42,15 @@ class Table:
         return [c for c, _ in self.columns]
 
     def empty(self) -> pd.DataFrame:
-        """An empty table with the declared columns and dtypes."""
-        dtypes = {"int": "int64", "float": "float64", "bool": "bool", "str": "object",
-                  "Int64": "Int64", "any": "object"}
-        return pd.DataFrame({c: pd.Series(dtype=dtypes[k]) for c, k in self.columns})
+        """An empty table with the declared columns and dtypes (a new frame each call)."""
+        return _empty(self.columns).copy(deep=False)
+
+
+@functools.lru_cache(maxsize=256)
+def _empty(columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    dtypes = {"int": "int64", "float": "float64", "bool": "bool", "str": "object",
+              "Int64": "Int64", "any": "object"}
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[k]) for c, k in columns})
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,14 @@ class Measure:
     ``default``
         run unless asked otherwise (target sentiment needs its model and is off
         by default).
+    ``run_chunk``
+        optional, for a measure whose work batches across articles (an
+        encoder's forward passes): ``run_chunk(articles, tables) -> [{table
+        name: DataFrame}]``, where ``tables[i]`` holds what ``needs`` names for
+        ``articles[i]``; one result per article, the same tables ``run`` gives
+        that article alone. The engine uses it for a chunk's articles
+        (:func:`analysis.engine.run.measure_records`); when it raises, the
+        engine runs ``run`` article by article to find the article at fault.
     """
 
     name: str
@@ -87,6 +101,7 @@ class Measure:
     layer: str = ""
     default: bool = True
     scanner: Callable[[], object] | None = None
+    run_chunk: Callable[..., Sequence[Mapping[str, pd.DataFrame]]] | None = None
     doc: str = field(default="", compare=False)
 
 
@@ -153,11 +168,12 @@ def check_table(name: str, spec: Table, frame: pd.DataFrame) -> pd.DataFrame:
     if not len(frame):
         return spec.empty()
     out = frame[spec.names] if list(frame.columns) != spec.names else frame
+    dtypes = dict(zip(out.columns, out.dtypes))  # one look-up, not a Series per column
     for col, kind in spec.columns:
         allowed = KINDS[kind]
         if allowed is None:
             continue
-        dt = out[col].dtype
+        dt = dtypes[col]
         if kind == "Int64" and str(dt) != "Int64":
             raise TypeError(f"measure table {name!r}: column {col!r} is {dt}, declared Int64")
         if getattr(dt, "kind", "O") not in allowed:

@@ -8,7 +8,9 @@ One article flows like this (README, "Architecture"):
 2. the lead text's pieces — for a chunk, every article's pieces in one
    ``nlp.pipe`` stream — are parsed once into a :class:`~analysis.core.parse.Parse`;
 3. every other measure runs in registry order on the prepared article, handed
-   the tables of the measures it needs;
+   the tables of the measures it needs; a measure with a ``run_chunk`` (target
+   sentiment: one encoder stream for all the chunk's mentions) runs once for
+   all the chunk's articles at its place in that order;
 4. each measure's ``counts`` add the article's row of the ``articles`` table.
 
 A measure that raises marks its article ``status = error`` with a row in the
@@ -105,8 +107,48 @@ def _run_stage(art: Article, measures: Sequence[Measure], tables: dict, errors: 
             return
 
 
+def _run_chunk_stage(m: Measure, arts: Sequence[Article], per_article: dict, errors: dict) -> None:
+    """Run the chunk-level measure ``m`` once for ``arts`` (tables into ``per_article``); if it
+    raises, run it article by article (:func:`_run_stage`) so that the failing article is found."""
+    given = [set(m.tables) <= set(a.given) for a in arts]
+    for a, g in zip(arts, given):
+        if g:
+            _run_stage(a, [m], per_article[a.article_id], errors)
+    todo = [a for a, g in zip(arts, given) if not g]
+    if not todo:
+        return
+    try:
+        outs = list(m.run_chunk(todo, [{n: per_article[a.article_id][n] for n in m.needs} for a in todo]))
+        if len(outs) != len(todo):
+            raise TypeError(f"measure {m.name!r}: run_chunk gave {len(outs)} results for {len(todo)} articles")
+        checked = [_checked(m, out) for out in outs]
+    except Exception:  # noqa: BLE001 - the per-article runs record the article at fault
+        for a in todo:
+            _run_stage(a, [m], per_article[a.article_id], errors)
+        return
+    for a, out in zip(todo, checked):
+        per_article[a.article_id].update(out)
+
+
+def _segments(measures: Sequence[Measure]) -> list[list[Measure]]:
+    """The measures that read the parse, in order, cut into runs: consecutive per-article measures
+    together (run article by article), each chunk-level measure (``run_chunk``) alone."""
+    segs: list[list[Measure]] = []
+    for m in measures:
+        if not m.parse:
+            continue
+        if m.run_chunk is not None or not segs or segs[-1][0].run_chunk is not None:
+            segs.append([m])
+        else:
+            segs[-1].append(m)
+    return segs
+
+
 def _run_one(m: Measure, art: Article, tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    out = m.run(art, {n: tables[n] for n in m.needs})
+    return _checked(m, m.run(art, {n: tables[n] for n in m.needs}))
+
+
+def _checked(m: Measure, out: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     missing = set(m.tables) - set(out)
     if missing:
         raise TypeError(f"measure {m.name!r} did not return table(s) {sorted(missing)}")
@@ -157,22 +199,37 @@ def measure_records(records: Sequence[Mapping], measures: Sequence[Measure] | No
     per_article = prepare(arts, measures, nlp, batch_size, errors)
     results: list[dict[str, pd.DataFrame] | None] = []
     counts: list[dict] = []
-    for art in arts:
-        tables = per_article.get(art.article_id, {})
-        if art.article_id not in errors:
-            _run_stage(art, [m for m in measures if m.parse], tables, errors)
+    rows: dict[int, dict] = {}
+
+    def finish(k: int, art: Article) -> None:
+        """The article's counts; then its parse is released (as soon as no later measure reads it)."""
         row = {}
         if art.article_id not in errors:
             try:
                 for m in measures:
                     if m.counts is not None:
-                        row.update(m.counts(art, tables))
+                        row.update(m.counts(art, per_article.get(art.article_id, {})))
             except Exception as exc:  # noqa: BLE001
                 errors[art.article_id] = ("counts", exc)
+        rows[k] = row
+        art.parse = None
+
+    segs = _segments(measures)
+    for i, seg in enumerate(segs):
+        live = [(k, a) for k, a in enumerate(arts) if a.article_id not in errors]
+        if seg[0].run_chunk is not None:
+            _run_chunk_stage(seg[0], [a for _, a in live], per_article, errors)
+            continue
+        for k, art in live:
+            _run_stage(art, seg, per_article[art.article_id], errors)
+            if i == len(segs) - 1:
+                finish(k, art)
+    for k, art in enumerate(arts):
+        if k not in rows:
+            finish(k, art)
         ok = art.article_id not in errors
-        results.append(tables if ok else None)
-        counts.append(row if ok else {})
-        art.parse = None  # release the parse
+        results.append(per_article.get(art.article_id, {}) if ok else None)
+        counts.append(rows[k] if ok else {})
     return _assemble(arts, results, counts, errors, measures)
 
 
