@@ -170,3 +170,16 @@ def test_credits_and_shingles_are_linear_on_adversarial_and_huge_text():
     keys = reuse.band_keys(reuse.shingles(reuse.words(text)[2]))
     assert len(found) == text.count("(AP) —") and len(keys) > 0
     assert time.process_time() - t < 120
+
+
+def test_credit_counts_keep_no_article_ids_or_text():
+    from analysis.validation.wire import credit_counts
+
+    credits = pd.DataFrame({"article_id": ["a", "a", "b"], "outlet": ["X", "X", "X"], "agency": ["ap"] * 3,
+                            "alias": ["AP"] * 3, "kind": ["dateline", "attribution", "dateline"],
+                            "start": [0, 5, 0], "end": [4, 9, 4], "text": ["(AP) —", "AP said", "(AP) —"]})
+    counts = credit_counts(credits).set_index("kind")
+    assert list(counts.columns) == ["outlet", "agency", "credits", "articles"]
+    assert counts.loc["dateline", "credits"] == 2 and counts.loc["dateline", "articles"] == 2
+    assert counts.loc["attribution", "credits"] == 1
+    assert list(credit_counts(credits.iloc[:0]).columns) == ["outlet", "agency", "kind", "credits", "articles"]

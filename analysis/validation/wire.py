@@ -30,6 +30,16 @@ def basil_credits(corpus: pd.DataFrame) -> pd.DataFrame:
     return out[["article_id", "outlet", *[c for c in out.columns if c not in ("article_id", "outlet")]]]
 
 
+def credit_counts(credits: pd.DataFrame) -> pd.DataFrame:
+    """Credits by ``outlet``, ``agency`` and ``kind``: ``credits`` (how many) and ``articles`` (in how
+    many articles). The aggregate a study can commit: the rows of :func:`basil_credits` carry article
+    ids and the articles' own words, which stay with the external data."""
+    if credits.empty:
+        return pd.DataFrame(columns=["outlet", "agency", "kind", "credits", "articles"])
+    return (credits.groupby(["outlet", "agency", "kind"], sort=True)
+            .agg(credits=("kind", "size"), articles=("article_id", "nunique")).reset_index())
+
+
 def basil_passages(corpus: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(passages, summary)``: the shared passages (with both articles' ids and events) and one row of
     ``pairs``, ``same_event``, ``same_event_share``, ``exact_pairs``, ``lsh_recall``, ``articles``, ``events``."""
@@ -50,9 +60,11 @@ def basil_passages(corpus: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def evaluate(root: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """``{"credits", "passages", "summary"}`` on BASIL dev (raises DevSetMissing when it is absent)."""
+    """``{"credits", "credit_counts", "passages", "summary"}`` on BASIL dev (raises DevSetMissing when it
+    is absent). ``credits`` and ``passages`` hold article ids and text: read them, do not save them."""
     from analysis.validation.events import basil_corpus
 
     corpus = basil_corpus(root)
     passages, summary = basil_passages(corpus)
-    return {"credits": basil_credits(corpus), "passages": passages, "summary": summary}
+    credits = basil_credits(corpus)
+    return {"credits": credits, "credit_counts": credit_counts(credits), "passages": passages, "summary": summary}
