@@ -1081,7 +1081,9 @@ def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
     """A direct quotation is a fragment when words other than its attribution precede it
     in its sentence ("called the plan a “disaster”", "The deal “looks out for …,” X wrote"),
     as opposed to a quotation that stands as a sentence or follows its cue ("X said:",
-    "X said,", "X said", "chanting “…”", "told reporters “…”")."""
+    "X said,", "X said", "chanting “…”", "told reporters “…”"). It is a fragment too when the
+    writer's sentence runs on from it after the closing mark (:func:`_runs_on`) or the writer's
+    complementizer introduces it ("said that “…”"): PolNeAR counts both as mixed reports."""
     sent = _sentence_of(parsed, start)
     if sent is None:
         return False
@@ -1090,18 +1092,18 @@ def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
     # ("“A,” he said of them, “because B.”": B continues A, it is no fragment)
     before = [t for t in before if not t.is_punct and not t.is_space
               and not _in_spans(parsed.quoted, _offset(parsed, t))]
+    own = _own_tokens(att, sent[4].doc) if att is not None else set()
+    if att is not None and _runs_on(parsed, start, own):
+        return True
     if not before:
         return False
     prefix = typewriter_marks(parsed.text[sent[2]:start]).rstrip().rstrip(OPEN_DOUBLE + '"').rstrip()
     if att is None:
         return True
-    # the attribution with everything the writer says of the speaker ("X, who grew up here, said")
-    own = {t.i for t in att.cue} | {t.i for t in att.speaker} | \
-        ({t.i for t in att.head.subtree} if att.head is not None and att.head.doc is sent[4].doc else set()) | \
-        {t.i for c in att.cue if c.lemma_.lower() in _ADDRESS_VERBS for o in c.children
-         if o.dep_ in ("dobj", "dative") for t in o.subtree}  # whom it tells ("told her supporters, “…”")
+    if before[-1].lower_ == "that" and before[-1].dep_ == "mark":
+        return True  # "He said that “…”": the writer's complementizer makes the report a mixed one
     cue_at = _offset(parsed, att.cue[0])
-    rest = [t for t in before if t.i not in own and t.lower_ not in ("that", "and", "but", "as")]
+    rest = [t for t in before if t.i not in own and t.lower_ not in _LINKING_WORDS]
     adverbial = ("advmod", "npadvmod", "prep", "pobj", "det", "amod", "compound")
     # "X said: “…”", "X said on Monday, “…”": the quotation follows its attribution; but in
     # "X said that whatever happens, “…”" the report began before the marks
@@ -1114,6 +1116,46 @@ def _is_fragment(parsed: _Parsed, start: int, att) -> bool:
     if prefix.endswith(":") or (prefix.endswith(",") and not reported_before and not leads_in):
         return False
     return not (not rest or all(t.dep_ in adverbial and _offset(parsed, t) < cue_at for t in rest))
+
+
+#: Words that join a quotation to the sentence without making it the writer's ("and “…”").
+_LINKING_WORDS = ("that", "and", "but", "as")
+
+
+def _own_tokens(att, doc) -> set:
+    """Token indices of the attribution with everything the writer says of the speaker ("X, who
+    grew up here, said") and whom the cue tells ("told her supporters, “…”"), in ``doc``."""
+    return {t.i for t in att.cue} | {t.i for t in att.speaker} | \
+        ({t.i for t in att.head.subtree} if att.head is not None and att.head.doc is doc else set()) | \
+        {t.i for c in att.cue if c.lemma_.lower() in _ADDRESS_VERBS for o in c.children
+         if o.dep_ in ("dobj", "dative") for t in o.subtree}
+
+
+def _runs_on(parsed: _Parsed, start: int, own: set) -> bool:
+    """Whether the writer's sentence runs on into the quotation starting at ``start`` after its
+    closing mark: the quotation ends without punctuation of its own, and a word after the mark
+    (not the attribution's, not in another quotation) is joined to a word inside the marks by a
+    dependency arc — "“This will be a challenge” for Clinton, said X", "“I am so sick of …”
+    about her record". The marks then frame part of the writer's clause, a fragment of a mixed
+    report. A quotation closed by its own punctuation ("“…,” who then …") has ended its clause."""
+    span = next((d for d in parsed.quoted if d.start == start), None)
+    if span is None or parsed.text[start:span.end].rstrip()[-1:] in ".,;:!?…":
+        return False
+    end = span.end
+    last = _sentence_of(parsed, max(start, end - 1))
+    if last is None:
+        return False
+
+    def inside(t) -> bool:
+        return t.doc is last[4].doc and start <= _offset(parsed, t) < end
+
+    for t in last[4]:
+        at = _offset(parsed, t)
+        if at < end or t.is_punct or t.is_space or t.i in own or _in_spans(parsed.quoted, at):
+            continue
+        if inside(t.head) or any(inside(c) and not c.is_punct for c in t.children):
+            return True
+    return False
 
 
 def _follows_cue(tok, att) -> bool:
