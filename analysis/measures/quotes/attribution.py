@@ -52,6 +52,7 @@ import pandas as pd
 
 from analysis import frames, paths
 from analysis.core.speakers import SPEAKER_TYPES
+from analysis.measures.actors import roles
 from analysis.core import words as core_words
 from analysis.core.parse import docs as paragraph_docs
 from analysis.core.units import paragraph_rows
@@ -91,26 +92,16 @@ CLOSE_DOUBLE = "”»"
 OPEN_SINGLE = "‘"
 CLOSE_SINGLE = "’"
 
-_ANONYMOUS_RE = re.compile(r"condition of anonymity|declined to be (?:named|identified)|"
-                           r"not authori[sz]ed to (?:speak|comment)|asked not to be (?:named|identified)|"
-                           r"speaking anonymously|who requested anonymity", re.I)
-_EXPERT_RE = re.compile(r"\b(?:analysts?|experts?|professor|scholar|researcher|fellow|economist|"
-                        r"historian|specialist|institute|university|think[- ]tank|studies|"
-                        r"center for|centre for|academic)\b", re.I)
-_OFFICIAL_RE = re.compile(r"\b(?:president|minister|ministry|spokes(?:man|woman|person)|officials?|"
-                          r"government|presidency|kremlin|white house|state department|senator|"
-                          r"governor|mayor|ambassador|secretary|general|commander|lawmakers?|"
-                          r"prime minister|chancellor|king|congressman|congresswoman|"
-                          r"representative|administration|campaign|department|pentagon|police|"
-                          r"army|military)\b", re.I)
-_MEDIA_RE = re.compile(r"\b(?:news|media|times|post|tv|television|channel|agency|reuters|associated press|"
-                       r"ap|afp|bbc|cnn|journal|newspaper|magazine|radio|broadcaster|daily|"
-                       r"gazette|tribune|herald|interfax|tass|sana|ria)\b", re.I)
-_COLLECTIVE_HEADS = {"critics", "many", "some", "others", "people", "russians", "americans",
-                     "syrians", "observers", "residents", "voters", "supporters", "opponents",
-                     "activists", "protesters", "diplomats", "west", "most", "few", "several"}
-_ANON_HEADS = {"source", "sources", "official", "officials", "diplomat", "diplomats", "aide",
-               "aides", "insider", "insiders", "person", "people"}
+MASTHEAD_WORDS_FILE = "masthead_words.csv"
+
+
+@functools.lru_cache(maxsize=1)
+def masthead_words() -> frozenset:
+    """Capitalised words of news organisations' names ("Gazette", "Times", "News"), from
+    ``data/masthead_words.csv``: a proper name holding one is read as an outlet's (a credited
+    reprint's source) even when no lexicon lists the outlet."""
+    with open(paths.package_data(MASTHEAD_WORDS_FILE), encoding="utf-8", newline="") as fh:
+        return frozenset(r["word"] for r in csv.DictReader(fh))
 
 
 @functools.lru_cache(maxsize=1)
@@ -550,34 +541,6 @@ def _prefer_verb(best: _Attribution, candidates: list) -> _Attribution:
     return best
 
 
-def _speaker_type(surface: str, extra: str, context: str, actor_type: str | None,
-                  default_type: str | None, head) -> str:
-    if _ANONYMOUS_RE.search(context) and head is not None and head.pos_ != "PROPN":
-        return "anonymous"
-    if default_type in SPEAKER_TYPES:
-        return default_type
-    low = surface.lower()
-    words = low.split()
-    head_l = head.lemma_.lower() if head is not None else (words[-1] if words else "")
-    has_propn = head is not None and any(t.pos_ == "PROPN" for t in head.subtree)
-    if head is not None and head.text.lower() in _COLLECTIVE_HEADS:
-        return "collective"
-    if _EXPERT_RE.search(low) or _EXPERT_RE.search(extra):
-        return "expert"
-    if head is not None and head_l in {h.rstrip("s") for h in _ANON_HEADS} and not has_propn \
-            and (words[:1] in (["a"], ["an"], ["one"], ["two"], ["three"], ["several"], ["some"])
-                 or head.text.lower() in ("sources", "source")
-                 or (head.tag_ in ("NNS",) and not any(t.pos_ == "PROPN" for t in head.lefts))):
-        return "anonymous"
-    if _MEDIA_RE.search(low):
-        return "other_media"
-    if _OFFICIAL_RE.search(low) or _OFFICIAL_RE.search(extra):
-        return "official"
-    if head is not None and head.tag_ == "NNS" and not has_propn:
-        return "collective"
-    return "other"
-
-
 class NoResolver:
     """Resolves no speaker to a registry actor (every speaker gets a slug id and a typed guess)."""
 
@@ -772,8 +735,10 @@ def _media_credit(parsed: _Parsed, doc):
         if att is None or not att.speaker or not any(t.pos_ == "PROPN" for t in att.speaker):
             continue
         surface = _tok_span(parsed, att.speaker)[2]
-        actor, atype, default = parsed.resolver.actor(surface)
-        if _speaker_type(surface, att.extra, "", atype, default, att.head) in _MEDIA_TYPES:
+        default = parsed.resolver.actor(surface)[2]
+        # an outlet of the registry, or a media name or noun of the speaker-role lexicons
+        if default in _MEDIA_TYPES or (roles.best_type(roles.described(surface)) or ("",))[0] in _MEDIA_TYPES \
+                or any(t.pos_ == "PROPN" and t.text in masthead_words() for t in att.speaker):
             return att
     return None
 
