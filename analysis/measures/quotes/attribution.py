@@ -128,8 +128,9 @@ def _scope_lemmas(scope: str) -> tuple[frozenset[str], frozenset[str]]:
     share, object_share = SCOPES[scope]
     derived = pd.read_csv(paths.package_data(ATTRIBUTION_CUES_FILE))
     verbs = frozenset(reporting_verbs()["lemma"]) | frozenset(derived.loc[derived["cue_share"] >= share, "lemma"])
-    objects = frozenset(_OBJECT_VERBS) | (frozenset(derived.loc[derived["cue_share"] >= object_share, "lemma"])
-                                          - _NOT_OBJECT_VERBS)
+    roles = cue_complements()
+    objects = roles["object_report"] | (frozenset(derived.loc[derived["cue_share"] >= object_share, "lemma"])
+                                        - roles["speaker_object"])
     return verbs, objects
 
 
@@ -835,16 +836,28 @@ def _channels_folded(found: list) -> list:
     return out
 
 
-#: Verbs whose report is an infinitive ("officials claim to have flown …").
-_XCOMP_VERBS = {"claim", "promise", "vow", "pledge", "threaten", "deny", "expect", "hope", "urge"}
-#: Verbs whose report is their object or its "for" phrase ("praised X", "criticized X for Y").
-_STANCE_NOUNS = {"position", "view", "belief", "claim", "assertion", "argument", "stance",
-                 "assessment", "contention", "conviction", "insistence"}
-_OBJECT_VERBS = {"praise", "criticize", "criticise", "accuse", "condemn", "blame", "call", "thank"}
-#: Cues whose object is whom the speaker addresses, not the report ("told reporters, “…”").
-_ADDRESS_VERBS = frozenset({"tell", "ask", "assure", "remind", "warn", "inform", "urge"})
-#: Cues whose object is the speaker, not the report ("quoted X as saying").
-_NOT_OBJECT_VERBS = frozenset({"quote"})
+CUE_COMPLEMENTS_FILE = "cue_complements.csv"
+
+
+@functools.lru_cache(maxsize=1)
+def cue_complements() -> dict[str, frozenset]:
+    """``data/cue_complements.csv`` as ``role → lemmas``: what a cue's complement is.
+    ``infinitive_report``: verbs whose report is an infinitive ("officials claim to have flown …");
+    ``stance_noun``: an object naming a stated position ("reiterated its position that …");
+    ``object_report``: verbs whose report is their object or its "for" phrase ("praised X",
+    "criticized X for Y"); ``addressee_object``: cues whose object is whom the speaker addresses,
+    not the report ("told reporters, “…”"); ``speaker_object``: cues whose object is the speaker
+    ("quoted X as saying")."""
+    with open(paths.package_data(CUE_COMPLEMENTS_FILE), encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out: dict[str, set] = {}
+    for r in rows:
+        out.setdefault(r["role"], set()).add(r["lemma"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _address_lemmas() -> frozenset:
+    return cue_complements()["addressee_object"]
 
 
 def _in_spans(spans: list, off: int) -> bool:
@@ -944,7 +957,7 @@ def _indirect_content(tok, speaker=None) -> list:
     if lemma in _EVIDENCE_VERBS:  # "SANA showed a photograph of Putin smiling" reports nothing
         comps = [c for c in comps if c.tag_ not in ("VBG", "VBN") or any(a.dep_ == "aux" for a in c.children)]
     if not comps:  # "reiterated their position that …"
-        comps = [g for c in tok.children if c.dep_ == "dobj" and c.lemma_.lower() in _STANCE_NOUNS
+        comps = [g for c in tok.children if c.dep_ == "dobj" and c.lemma_.lower() in cue_complements()["stance_noun"]
                  for g in c.children if g.dep_ in ("acl", "ccomp")
                  and any(m.dep_ == "mark" and m.lower_ == "that" for m in g.children)]
     if not comps and tok.dep_ == "conj" and tok.i >= tok.sent.end - 3 and not any(
@@ -954,7 +967,7 @@ def _indirect_content(tok, speaker=None) -> list:
         toks = [t for t in tok.head.subtree if t not in own and t.i < tok.i]
         toks = _trim(toks)
         return toks if len(toks) >= 3 else []
-    if not comps and lemma in _XCOMP_VERBS:
+    if not comps and lemma in cue_complements()["infinitive_report"]:
         comps = [c for c in tok.children if c.dep_ == "xcomp"]
     if not comps and lemma in _object_lemmas():
         fors = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"
@@ -1092,7 +1105,7 @@ def _own_tokens(att, doc) -> set:
     grew up here, said") and whom the cue tells ("told her supporters, “…”"), in ``doc``."""
     return {t.i for t in att.cue} | {t.i for t in att.speaker} | \
         ({t.i for t in att.head.subtree} if att.head is not None and att.head.doc is doc else set()) | \
-        {t.i for c in att.cue if c.lemma_.lower() in _ADDRESS_VERBS for o in c.children
+        {t.i for c in att.cue if c.lemma_.lower() in _address_lemmas() for o in c.children
          if o.dep_ in ("dobj", "dative") for t in o.subtree}
 
 
@@ -1128,7 +1141,7 @@ def _follows_cue(tok, att) -> bool:
     verb of :data:`REPORTING_VERBS_FILE` whose object is not its report, or whom it tells ("told
     reporters"), so that the quotation is what the cue reports."""
     cue = {t.i for t in att.cue if t.doc is tok.doc and t.lemma_.lower() in _verb_lemmas()
-           and (t.lemma_.lower() not in _object_lemmas() or t.lemma_.lower() in _ADDRESS_VERBS)}
+           and (t.lemma_.lower() not in _object_lemmas() or t.lemma_.lower() in _address_lemmas())}
     # ("called him “…”" names, it does not quote)
     return tok.i in cue or (tok.head.i in cue and tok.dep_ in ("dative", "dobj") and tok.pos_ != "PRON")
 
