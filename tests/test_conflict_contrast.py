@@ -57,3 +57,20 @@ def test_check_catches_bad_rows(cc, table, bad, problem):
 def test_kappa_is_cohens(cc):
     assert cc.kappa(["a", "a", "b", "b"], ["a", "a", "b", "b"]) == 1.0
     assert cc.kappa(["a", "b", "a", "b"], ["a", "a", "b", "b"]) == pytest.approx(0.0)
+
+
+#: The shipped model read directly (never fitted on the set): macro-F1 0.745 on the 926 items, VADER 0.573,
+#: all-neutral 0.190 (same run). The set is easier than the seeds' prose (seed gold: 0.539 / 0.291), so this floor
+#: guards the model's reading of explicit stance in conflict sentences; it says nothing about the seeds.
+CONTRAST_MACRO_F1 = 0.74
+
+
+def test_shipped_model_on_the_contrast_set_beats_vader(table):
+    from analysis import sentiment as S
+    from analysis.validation import sentiment as vs
+
+    pred = S.classify_targets(table["sentence"].tolist(), list(zip(table["start"], table["end"])))["label"]
+    model = vs.macro_f1(vs.score(table["label"].tolist(), pred.tolist(), "model"), "model")
+    vader = vs.macro_f1(vs.score(table["label"].tolist(), vs.vader_labels(table["sentence"].tolist()), "v"), "v")
+    assert model >= CONTRAST_MACRO_F1
+    assert model > vader + 0.15
