@@ -62,12 +62,15 @@ def part_spans(lines: pd.DataFrame | None, body: str) -> dict[str, list[tuple[in
 def which_part(spans: dict[str, list[tuple[int, int]]], offsets) -> list[str]:
     """The part each offset lies in (``""`` outside every part): to give any table of offsets a ``part``."""
     flat = sorted((s, e, p) for p, ss in spans.items() for s, e in ss)
+    offs = np.asarray(offsets if isinstance(offsets, np.ndarray) else list(offsets), dtype=np.int64)
+    if not flat or not len(offs):
+        return [""] * len(offs)
     starts = np.array([s for s, _, _ in flat], dtype=np.int64)
-    out = []
-    for off in offsets:
-        k = int(np.searchsorted(starts, int(off), side="right")) - 1
-        out.append(flat[k][2] if k >= 0 and int(off) < flat[k][1] else "")
-    return out
+    ends = np.array([e for _, e, _ in flat], dtype=np.int64)
+    k = np.searchsorted(starts, offs, side="right") - 1     # every offset at once
+    inside = (k >= 0) & (offs < ends[np.maximum(k, 0)])
+    names = [p for _, _, p in flat]
+    return [names[j] if ok else "" for j, ok in zip(k.tolist(), inside.tolist())]
 
 
 def part_of_rows(parts: pd.DataFrame, table: pd.DataFrame) -> list[str]:
@@ -104,11 +107,12 @@ def part_table(text: str, body: str, lines, parse, mentions, labels, hedges, quo
     voice = labels["voice"].to_numpy()
     hedge = cues["category"].isin(hedging.HEDGE_CATEGORIES).to_numpy()
     boost = (cues["category"] == "booster").to_numpy()
+    words_in, labels_in, cues_in = (np.array(part_of[k], dtype=object) for k in ("words", "labels", "cues"))
     rows = []
     for p in PARTS:
-        w = np.array([x == p for x in part_of["words"]], dtype=bool)
-        lab = np.array([x == p for x in part_of["labels"]], dtype=bool)
-        cue = np.array([x == p for x in part_of["cues"]], dtype=bool)
+        w = np.asarray(words_in == p, dtype=bool)
+        lab = np.asarray(labels_in == p, dtype=bool)
+        cue = np.asarray(cues_in == p, dtype=bool)
         ss = spans[p]
         row = {"part": p, "present": bool(ss), "start": min(s for s, _ in ss) if ss else 0,
                "end": max(e for _, e in ss) if ss else 0, "words": int(w.sum()),
