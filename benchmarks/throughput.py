@@ -281,20 +281,22 @@ def compare(corpus: str, n: int, workers: int, config: str) -> dict:
             "words": words, "wall": wall, "cpu": cpu}
 
 
-def compare_all(n: int, repeat: int) -> None:
-    """The comparison table, ``repeat`` times; each run in a fresh process."""
+def compare_all(n: int, repeat: int, configs=CONFIGS, corpora=("polnear", "chrome")) -> None:
+    """The comparison table, ``repeat`` times; each run in a fresh process (``configs`` of :data:`CONFIGS`,
+    on ``corpora``; ``bare`` always runs first, since the ratios are to it)."""
+    configs = ("bare",) + tuple(c for c in CONFIGS if c in configs and c != "bare")
     env = dict(os.environ, PYTHONHASHSEED=os.environ.get("PYTHONHASHSEED", "0"), HF_HUB_OFFLINE="1")
-    for corpus in ("polnear", "chrome"):
+    for corpus in corpora:
         print(f"{corpus}: {sources(corpus)[1]}, {n} articles (sources repeated in order when fewer)", flush=True)
     for rep in range(1, repeat + 1):
         print(f"\ncomparison, run {rep} of {repeat} (load average at start: "
               f"{', '.join(f'{x:.1f}' for x in os.getloadavg())})", flush=True)
         print("  corpus   workers run        articles  CPU s  articles/s CPU  wall s  articles/s wall  "
               "ratio to bare: CPU   wall", flush=True)
-        for corpus in ("polnear", "chrome"):
+        for corpus in corpora:
             for workers in (1, 2):
                 bare = None
-                for config in CONFIGS:
+                for config in configs:
                     cmd = [sys.executable, __file__, "--compare-child", corpus, str(n), str(workers), config]
                     done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
                     if done.returncode != 0:
@@ -356,6 +358,9 @@ def main() -> None:
                     help="articles in the growth run (default 10,000; 0: no growth run)")
     ap.add_argument("--every", type=int, default=1000,
                     help="checkpoint every this many articles; bare nlp.pipe runs on the first checkpoint's")
+    ap.add_argument("--configs", default=",".join(CONFIGS),
+                    help=f"runs of the comparison, comma-separated (default {','.join(CONFIGS)}; bare always runs)")
+    ap.add_argument("--corpora", default="polnear,chrome", help="corpora of the comparison (default polnear,chrome)")
     ap.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
     ap.add_argument("--compare-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -371,7 +376,7 @@ def main() -> None:
     print(f"model: {model_name()}; os.cpu_count() = {os.cpu_count()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
           flush=True)
     if args.compare:
-        compare_all(args.compare, args.repeat)
+        compare_all(args.compare, args.repeat, tuple(args.configs.split(",")), tuple(args.corpora.split(",")))
     if not args.articles:
         return
     _, source = corpus_texts()
