@@ -337,8 +337,8 @@ def run(article, tables):
 
 def counts(article, tables) -> dict:
     t = tables["label_voice"]
-    d = t[t["designation"]]
-    return {"designations": len(d), **{f"designations_{v}": int((d["voice"] == v).sum()) for v in VOICES}}
+    voices = [v for v, d in zip(t["voice"].tolist(), t["designation"].tolist()) if d]
+    return {"designations": len(voices), **{f"designations_{v}": voices.count(v) for v in VOICES}}
 
 
 def marks(tables) -> list[Mark]:

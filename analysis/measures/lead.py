@@ -131,8 +131,9 @@ def run(article, tables):
 
 
 def counts(article, tables) -> dict:
-    t = tables["parts"].set_index("part")
-    return {f"{p}_words": int(t.loc[p, "words"]) for p in PARTS}
+    t = tables["parts"]
+    words = dict(zip(t["part"].tolist(), t["words"].tolist()))
+    return {f"{p}_words": int(words[p]) for p in PARTS}
 
 
 def marks(tables) -> list[Mark]:
