@@ -42,6 +42,12 @@ lines repeated across an outlet's articles), every table written, with a
 checkpoint every K articles: time so far and peak resident memory since the
 pipeline started (Linux VmHWM). CPU ms per article staying flat = linear time;
 memory target: peak at the last checkpoint within 1.5× of the first.
+The pipeline's clock starts before its corpus pass (``scan_context`` over all
+``N`` articles, before the first chunk), so the first checkpoint's time holds
+the corpus pass of every article, not only of the first K: its ratio to bare
+``nlp.pipe`` is the end-to-end one only when K = N (``--articles 1024 --every
+1024``); in the 10,000-article run it understates the pipeline (the corpus
+pass of 10,000 articles charged to the first 1,024).
 """
 
 from __future__ import annotations
@@ -324,7 +330,9 @@ def report(r: dict) -> None:
     print(f"  full pipeline, same {first['articles']:,} articles: "
           + _rates(first["articles"], first["words"], first["wall"], first["cpu"]))
     print(f"  ratio pipeline/bare throughput on those articles: wall {r['bare_wall'] / first['wall']:.3f}, "
-          f"CPU {r['bare_cpu'] / first['cpu']:.3f}   (target >= 0.90)")
+          f"CPU {r['bare_cpu'] / first['cpu']:.3f}" + ("   (end to end: corpus pass, Parquet, profile)"
+                                                       if first is cps[-1] else
+                                                       f"   (includes the corpus pass over all {r['articles']:,})"))
     if "bare_lines_wall" in r:
         print(f"  bare nlp.pipe over their non-blank lines, one doc each (the pipeline's parse unit): "
               + _rates(r["bare_articles"], r["bare_words"], r["bare_lines_wall"], r["bare_lines_cpu"]))
