@@ -49,9 +49,9 @@ def part_spans(lines: pd.DataFrame | None, body: str) -> dict[str, list[tuple[in
     """``{part: [(start, end), …]}``: the lines of headline and standfirst, the lead paragraph, the rest."""
     out = {p: [] for p in PARTS}
     if lines is not None and len(lines) and "reason" in lines.columns:
+        reasons, starts, ends = lines["reason"].tolist(), lines["start"].tolist(), lines["end"].tolist()
         for reason in LEAD_REASONS:
-            sel = lines[lines["reason"] == reason]
-            out[reason] = list(zip(sel["start"].astype(int).tolist(), sel["end"].astype(int).tolist()))
+            out[reason] = [(int(s), int(e)) for r, s, e in zip(reasons, starts, ends) if r == reason]
     paras = paragraph_rows(body)
     if paras:
         out["lead"] = [(paras[0].start, paras[0].end)]
@@ -88,16 +88,18 @@ def part_table(text: str, body: str, lines, parse, mentions, labels, hedges, quo
     """The ``parts`` table of one article (see the module docstring)."""
     spans = part_spans(lines, body)
     head = [sp for p in LEAD_REASONS for sp in spans[p]]
-    head_cues = hedging.find_hedges(blank_outside(text, head), quotes=quotes, nlp=parse) if head else \
-        hedges.iloc[0:0]
-    cues = pd.concat([head_cues[["start", "category"]], hedges[["start", "category"]]], ignore_index=True)
+    head_cues = hedging.find_hedges(blank_outside(text, head), quotes=quotes, nlp=parse) if head else None
+    cue_starts, cue_cats = hedges["start"].tolist(), hedges["category"].tolist()
+    if head_cues is not None:  # the headline's and standfirst's cues first, then the body's
+        cue_starts = head_cues["start"].tolist() + cue_starts
+        cue_cats = head_cues["category"].tolist() + cue_cats
     wpos = core_words.word_starts(blank_outside(text, [sp for ss in spans.values() for sp in ss]))
     q_spans = list(zip(quotes["start"].tolist(), quotes["end"].tolist()))
     part_of = {
         "words": which_part(spans, wpos),
         "mentions": which_part(spans, mentions["start"].tolist()),
         "labels": which_part(spans, labels["start"].tolist()),
-        "cues": which_part(spans, cues["start"].tolist()),
+        "cues": which_part(spans, cue_starts),
         "quotes": which_part(spans, quotes["start"].tolist()),
     }
     quoted = np.zeros(len(wpos), dtype=bool)
@@ -105,8 +107,8 @@ def part_table(text: str, body: str, lines, parse, mentions, labels, hedges, quo
         quoted |= (wpos >= s) & (wpos < e)
     desig = labels["designation"].to_numpy(dtype=bool)
     voice = labels["voice"].to_numpy()
-    hedge = cues["category"].isin(hedging.HEDGE_CATEGORIES).to_numpy()
-    boost = (cues["category"] == "booster").to_numpy()
+    hedge = np.array([c in hedging.HEDGE_CATEGORIES for c in cue_cats], dtype=bool)
+    boost = np.array([c == "booster" for c in cue_cats], dtype=bool)
     words_in, labels_in, cues_in = (np.array(part_of[k], dtype=object) for k in ("words", "labels", "cues"))
     rows = []
     for p in PARTS:
