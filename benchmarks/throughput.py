@@ -287,7 +287,7 @@ def compare(corpus: str, n: int, workers: int, config: str) -> dict:
             "words": words, "wall": wall, "cpu": cpu}
 
 
-def compare_all(n: int, repeat: int, configs=CONFIGS, corpora=("polnear", "chrome")) -> None:
+def compare_all(n: int, repeat: int, configs=CONFIGS, corpora=("polnear", "chrome"), workers_list=(1, 2)) -> None:
     """The comparison table, ``repeat`` times; each run in a fresh process (``configs`` of :data:`CONFIGS`,
     on ``corpora``; ``bare`` always runs first, since the ratios are to it)."""
     configs = ("bare",) + tuple(c for c in CONFIGS if c in configs and c != "bare")
@@ -300,7 +300,7 @@ def compare_all(n: int, repeat: int, configs=CONFIGS, corpora=("polnear", "chrom
         print("  corpus   workers run        articles  CPU s  articles/s CPU  wall s  articles/s wall  "
               "ratio to bare: CPU   wall", flush=True)
         for corpus in corpora:
-            for workers in (1, 2):
+            for workers in workers_list:
                 bare = None
                 for config in configs:
                     cmd = [sys.executable, __file__, "--compare-child", corpus, str(n), str(workers), config]
@@ -369,6 +369,7 @@ def main() -> None:
     ap.add_argument("--configs", default=",".join(CONFIGS),
                     help=f"runs of the comparison, comma-separated (default {','.join(CONFIGS)}; bare always runs)")
     ap.add_argument("--corpora", default="polnear,chrome", help="corpora of the comparison (default polnear,chrome)")
+    ap.add_argument("--workers", default="1,2", help="worker processes of the comparison runs (default 1,2)")
     ap.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
     ap.add_argument("--compare-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -384,7 +385,8 @@ def main() -> None:
     print(f"model: {model_name()}; os.cpu_count() = {os.cpu_count()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
           flush=True)
     if args.compare:
-        compare_all(args.compare, args.repeat, tuple(args.configs.split(",")), tuple(args.corpora.split(",")))
+        compare_all(args.compare, args.repeat, tuple(args.configs.split(",")), tuple(args.corpora.split(",")),
+                    tuple(int(w) for w in args.workers.split(",")))
     if not args.articles:
         return
     _, source = corpus_texts()
