@@ -42,6 +42,12 @@ lines repeated across an outlet's articles), every table written, with a
 checkpoint every K articles: time so far and peak resident memory since the
 pipeline started (Linux VmHWM). CPU ms per article staying flat = linear time;
 memory target: peak at the last checkpoint within 1.5× of the first.
+The pipeline's clock starts before its corpus pass (``scan_context`` over all
+``N`` articles, before the first chunk), so the first checkpoint's time holds
+the corpus pass of every article, not only of the first K: its ratio to bare
+``nlp.pipe`` is the end-to-end one only when K = N (``--articles 1024 --every
+1024``); in the 10,000-article run it understates the pipeline (the corpus
+pass of 10,000 articles charged to the first 1,024).
 """
 
 from __future__ import annotations
@@ -281,20 +287,22 @@ def compare(corpus: str, n: int, workers: int, config: str) -> dict:
             "words": words, "wall": wall, "cpu": cpu}
 
 
-def compare_all(n: int, repeat: int) -> None:
-    """The comparison table, ``repeat`` times; each run in a fresh process."""
+def compare_all(n: int, repeat: int, configs=CONFIGS, corpora=("polnear", "chrome"), workers_list=(1, 2)) -> None:
+    """The comparison table, ``repeat`` times; each run in a fresh process (``configs`` of :data:`CONFIGS`,
+    on ``corpora``; ``bare`` always runs first, since the ratios are to it)."""
+    configs = ("bare",) + tuple(c for c in CONFIGS if c in configs and c != "bare")
     env = dict(os.environ, PYTHONHASHSEED=os.environ.get("PYTHONHASHSEED", "0"), HF_HUB_OFFLINE="1")
-    for corpus in ("polnear", "chrome"):
+    for corpus in corpora:
         print(f"{corpus}: {sources(corpus)[1]}, {n} articles (sources repeated in order when fewer)", flush=True)
     for rep in range(1, repeat + 1):
         print(f"\ncomparison, run {rep} of {repeat} (load average at start: "
               f"{', '.join(f'{x:.1f}' for x in os.getloadavg())})", flush=True)
         print("  corpus   workers run        articles  CPU s  articles/s CPU  wall s  articles/s wall  "
               "ratio to bare: CPU   wall", flush=True)
-        for corpus in ("polnear", "chrome"):
-            for workers in (1, 2):
+        for corpus in corpora:
+            for workers in workers_list:
                 bare = None
-                for config in CONFIGS:
+                for config in configs:
                     cmd = [sys.executable, __file__, "--compare-child", corpus, str(n), str(workers), config]
                     done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
                     if done.returncode != 0:
@@ -322,7 +330,9 @@ def report(r: dict) -> None:
     print(f"  full pipeline, same {first['articles']:,} articles: "
           + _rates(first["articles"], first["words"], first["wall"], first["cpu"]))
     print(f"  ratio pipeline/bare throughput on those articles: wall {r['bare_wall'] / first['wall']:.3f}, "
-          f"CPU {r['bare_cpu'] / first['cpu']:.3f}   (target >= 0.90)")
+          f"CPU {r['bare_cpu'] / first['cpu']:.3f}" + ("   (end to end: corpus pass, Parquet, profile)"
+                                                       if first is cps[-1] else
+                                                       f"   (includes the corpus pass over all {r['articles']:,})"))
     if "bare_lines_wall" in r:
         print(f"  bare nlp.pipe over their non-blank lines, one doc each (the pipeline's parse unit): "
               + _rates(r["bare_articles"], r["bare_words"], r["bare_lines_wall"], r["bare_lines_cpu"]))
@@ -356,6 +366,10 @@ def main() -> None:
                     help="articles in the growth run (default 10,000; 0: no growth run)")
     ap.add_argument("--every", type=int, default=1000,
                     help="checkpoint every this many articles; bare nlp.pipe runs on the first checkpoint's")
+    ap.add_argument("--configs", default=",".join(CONFIGS),
+                    help=f"runs of the comparison, comma-separated (default {','.join(CONFIGS)}; bare always runs)")
+    ap.add_argument("--corpora", default="polnear,chrome", help="corpora of the comparison (default polnear,chrome)")
+    ap.add_argument("--workers", default="1,2", help="worker processes of the comparison runs (default 1,2)")
     ap.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
     ap.add_argument("--compare-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -371,7 +385,8 @@ def main() -> None:
     print(f"model: {model_name()}; os.cpu_count() = {os.cpu_count()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
           flush=True)
     if args.compare:
-        compare_all(args.compare, args.repeat)
+        compare_all(args.compare, args.repeat, tuple(args.configs.split(",")), tuple(args.corpora.split(",")),
+                    tuple(int(w) for w in args.workers.split(",")))
     if not args.articles:
         return
     _, source = corpus_texts()

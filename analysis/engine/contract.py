@@ -162,12 +162,15 @@ def check_table(name: str, spec: Table, frame: pd.DataFrame) -> pd.DataFrame:
     Raises ``TypeError`` naming the table and column when a column is missing
     or of another kind than declared.
     """
-    missing = [c for c in spec.names if c not in frame.columns]
-    if missing:
-        raise TypeError(f"measure table {name!r} lacks declared column(s) {missing}")
+    names, cols = spec.names, frame.columns.tolist()
+    if cols != names:  # (most tables have exactly the declared columns: no look-up per column)
+        have = set(cols)
+        missing = [c for c in names if c not in have]
+        if missing:
+            raise TypeError(f"measure table {name!r} lacks declared column(s) {missing}")
     if not len(frame):
         return spec.empty()
-    out = frame[spec.names] if list(frame.columns) != spec.names else frame
+    out = frame[names] if cols != names else frame
     dtypes = dict(zip(out.columns, out.dtypes))  # one look-up, not a Series per column
     for col, kind in spec.columns:
         allowed = KINDS[kind]

@@ -152,7 +152,15 @@ def _checked(m: Measure, out: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFr
     missing = set(m.tables) - set(out)
     if missing:
         raise TypeError(f"measure {m.name!r} did not return table(s) {sorted(missing)}")
-    return {name: check_table(name, spec, out[name].reset_index(drop=True)) for name, spec in m.tables.items()}
+    return {name: check_table(name, spec, _default_index(out[name])) for name, spec in m.tables.items()}
+
+
+def _default_index(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the index 0, 1, … (itself when it has it already: most measures' tables do)."""
+    idx = frame.index
+    if isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1 and idx.name is None:
+        return frame
+    return frame.reset_index(drop=True)
 
 
 def measure_article(article: Article, measures: Sequence[Measure] | None = None,

@@ -217,11 +217,17 @@ def classify(text: str, spans: pd.DataFrame, quotes: pd.DataFrame, scare: pd.Dat
     saying = saying_verbs()
     rows = []
 
+    # the quotations' columns read once as lists (not a row Series per span)
+    def col(name: str, missing=None) -> list | None:
+        return q[name].tolist() if name in q.columns else missing
+
+    q_actor, q_cue, q_lemma = col("actor"), col("cue"), col("cue_lemma")
+    q_cs, q_ce, q_speaker = col("cue_start"), col("cue_end"), col("speaker", [""] * len(q))
+
     def from_quote(k: int, rule: str, voice: str = "reported") -> dict:
-        r = q.iloc[k]
-        speaker = r["actor"] if isinstance(r["actor"], str) and r["actor"] else r.get("speaker", "")
-        return {"voice": voice, "rule": rule, "cue": str(r["cue"] or ""), "cue_start": int(r["cue_start"]),
-                "cue_end": int(r["cue_end"]), "quote_speaker": str(speaker or "")}
+        speaker = q_actor[k] if isinstance(q_actor[k], str) and q_actor[k] else q_speaker[k]
+        return {"voice": voice, "rule": rule, "cue": str(q_cue[k] or ""), "cue_start": int(q_cs[k]),
+                "cue_end": int(q_ce[k]), "quote_speaker": str(speaker or "")}
 
     from analysis.measures.quotes.attribution import SCARE_MAX_WORDS, quotation_spans
 
@@ -235,7 +241,7 @@ def classify(text: str, spans: pd.DataFrame, quotes: pd.DataFrame, scare: pd.Dat
             rows.append(from_quote(direct[kd][2], "direct quotation"))
             continue
         ki = _containing(indirect, start, end)
-        lemma = str(q.iloc[indirect[ki][2]]["cue_lemma"] or "").lower() if ki >= 0 else ""
+        lemma = str(q_lemma[indirect[ki][2]] or "").lower() if ki >= 0 else ""
         i = bisect.bisect_left(sc_starts, start - MARKER_WINDOW)
         scare_hit = next(((s, e) for s, e in sc[i:] if s < end and e > start), None)
         if scare_hit is None and _has_inner_pair(text[start0:end0]):
@@ -294,12 +300,15 @@ def label_voice(text: str, mentions: pd.DataFrame, quotes: pd.DataFrame, scare: 
     if not len(mentions):
         return LABEL_VOICE.empty()
     voice = classify(text, mentions, quotes, scare)
-    out = mentions[["actor", "actor_type", "surface", "label", "start", "end"]].reset_index(drop=True)
+    m = mentions.reset_index(drop=True)
     free = _case_free(text, mentions)
-    out = out.assign(designation=np.array([is_designation(s, f) for s, f in zip(out["surface"], free)],
-                                           dtype=bool))
-    out = pd.concat([out, voice], axis=1)
-    return out.astype({"start": "int64", "end": "int64", "cue_start": "int64", "cue_end": "int64"})
+    cols = {c: m[c] for c in ("actor", "actor_type", "surface", "label")}
+    cols.update(start=m["start"].astype("int64"), end=m["end"].astype("int64"),
+                designation=np.array([is_designation(s, f) for s, f in zip(m["surface"].tolist(), free)],
+                                     dtype=bool))
+    cols.update({c: voice[c] for c in voice.columns})
+    cols.update(cue_start=voice["cue_start"].astype("int64"), cue_end=voice["cue_end"].astype("int64"))
+    return pd.DataFrame(cols)  # one frame, not a selection, an assign, a concat and a cast
 
 
 def adoption_table(table: pd.DataFrame, by=("outlet", "actor", "label"), designations_only: bool = True
@@ -328,8 +337,8 @@ def run(article, tables):
 
 def counts(article, tables) -> dict:
     t = tables["label_voice"]
-    d = t[t["designation"]]
-    return {"designations": len(d), **{f"designations_{v}": int((d["voice"] == v).sum()) for v in VOICES}}
+    voices = [v for v, d in zip(t["voice"].tolist(), t["designation"].tolist()) if d]
+    return {"designations": len(voices), **{f"designations_{v}": voices.count(v) for v in VOICES}}
 
 
 def marks(tables) -> list[Mark]:

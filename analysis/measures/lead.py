@@ -49,9 +49,9 @@ def part_spans(lines: pd.DataFrame | None, body: str) -> dict[str, list[tuple[in
     """``{part: [(start, end), …]}``: the lines of headline and standfirst, the lead paragraph, the rest."""
     out = {p: [] for p in PARTS}
     if lines is not None and len(lines) and "reason" in lines.columns:
+        reasons, starts, ends = lines["reason"].tolist(), lines["start"].tolist(), lines["end"].tolist()
         for reason in LEAD_REASONS:
-            sel = lines[lines["reason"] == reason]
-            out[reason] = list(zip(sel["start"].astype(int).tolist(), sel["end"].astype(int).tolist()))
+            out[reason] = [(int(s), int(e)) for r, s, e in zip(reasons, starts, ends) if r == reason]
     paras = paragraph_rows(body)
     if paras:
         out["lead"] = [(paras[0].start, paras[0].end)]
@@ -62,12 +62,15 @@ def part_spans(lines: pd.DataFrame | None, body: str) -> dict[str, list[tuple[in
 def which_part(spans: dict[str, list[tuple[int, int]]], offsets) -> list[str]:
     """The part each offset lies in (``""`` outside every part): to give any table of offsets a ``part``."""
     flat = sorted((s, e, p) for p, ss in spans.items() for s, e in ss)
+    offs = np.asarray(offsets if isinstance(offsets, np.ndarray) else list(offsets), dtype=np.int64)
+    if not flat or not len(offs):
+        return [""] * len(offs)
     starts = np.array([s for s, _, _ in flat], dtype=np.int64)
-    out = []
-    for off in offsets:
-        k = int(np.searchsorted(starts, int(off), side="right")) - 1
-        out.append(flat[k][2] if k >= 0 and int(off) < flat[k][1] else "")
-    return out
+    ends = np.array([e for _, e, _ in flat], dtype=np.int64)
+    k = np.searchsorted(starts, offs, side="right") - 1     # every offset at once
+    inside = (k >= 0) & (offs < ends[np.maximum(k, 0)])
+    names = [p for _, _, p in flat]
+    return [names[j] if ok else "" for j, ok in zip(k.tolist(), inside.tolist())]
 
 
 def part_of_rows(parts: pd.DataFrame, table: pd.DataFrame) -> list[str]:
@@ -85,16 +88,18 @@ def part_table(text: str, body: str, lines, parse, mentions, labels, hedges, quo
     """The ``parts`` table of one article (see the module docstring)."""
     spans = part_spans(lines, body)
     head = [sp for p in LEAD_REASONS for sp in spans[p]]
-    head_cues = hedging.find_hedges(blank_outside(text, head), quotes=quotes, nlp=parse) if head else \
-        hedges.iloc[0:0]
-    cues = pd.concat([head_cues[["start", "category"]], hedges[["start", "category"]]], ignore_index=True)
+    head_cues = hedging.find_hedges(blank_outside(text, head), quotes=quotes, nlp=parse) if head else None
+    cue_starts, cue_cats = hedges["start"].tolist(), hedges["category"].tolist()
+    if head_cues is not None:  # the headline's and standfirst's cues first, then the body's
+        cue_starts = head_cues["start"].tolist() + cue_starts
+        cue_cats = head_cues["category"].tolist() + cue_cats
     wpos = core_words.word_starts(blank_outside(text, [sp for ss in spans.values() for sp in ss]))
     q_spans = list(zip(quotes["start"].tolist(), quotes["end"].tolist()))
     part_of = {
         "words": which_part(spans, wpos),
         "mentions": which_part(spans, mentions["start"].tolist()),
         "labels": which_part(spans, labels["start"].tolist()),
-        "cues": which_part(spans, cues["start"].tolist()),
+        "cues": which_part(spans, cue_starts),
         "quotes": which_part(spans, quotes["start"].tolist()),
     }
     quoted = np.zeros(len(wpos), dtype=bool)
@@ -102,13 +107,14 @@ def part_table(text: str, body: str, lines, parse, mentions, labels, hedges, quo
         quoted |= (wpos >= s) & (wpos < e)
     desig = labels["designation"].to_numpy(dtype=bool)
     voice = labels["voice"].to_numpy()
-    hedge = cues["category"].isin(hedging.HEDGE_CATEGORIES).to_numpy()
-    boost = (cues["category"] == "booster").to_numpy()
+    hedge = np.array([c in hedging.HEDGE_CATEGORIES for c in cue_cats], dtype=bool)
+    boost = np.array([c == "booster" for c in cue_cats], dtype=bool)
+    words_in, labels_in, cues_in = (np.array(part_of[k], dtype=object) for k in ("words", "labels", "cues"))
     rows = []
     for p in PARTS:
-        w = np.array([x == p for x in part_of["words"]], dtype=bool)
-        lab = np.array([x == p for x in part_of["labels"]], dtype=bool)
-        cue = np.array([x == p for x in part_of["cues"]], dtype=bool)
+        w = np.asarray(words_in == p, dtype=bool)
+        lab = np.asarray(labels_in == p, dtype=bool)
+        cue = np.asarray(cues_in == p, dtype=bool)
         ss = spans[p]
         row = {"part": p, "present": bool(ss), "start": min(s for s, _ in ss) if ss else 0,
                "end": max(e for _, e in ss) if ss else 0, "words": int(w.sum()),
@@ -127,8 +133,9 @@ def run(article, tables):
 
 
 def counts(article, tables) -> dict:
-    t = tables["parts"].set_index("part")
-    return {f"{p}_words": int(t.loc[p, "words"]) for p in PARTS}
+    t = tables["parts"]
+    words = dict(zip(t["part"].tolist(), t["words"].tolist()))
+    return {f"{p}_words": int(words[p]) for p in PARTS}
 
 
 def marks(tables) -> list[Mark]:

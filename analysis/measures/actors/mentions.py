@@ -1234,7 +1234,8 @@ class SpeakerResolver:
         self._known: collections.OrderedDict = collections.OrderedDict()
 
     def prime(self, surfaces: Iterable[str]) -> None:
-        texts = sorted({" ".join(str(s).split()) for s in surfaces} - {""} - set(self._known))
+        known = self._known  # (looked up key by key: a set of every known key would cost more than the batch)
+        texts = sorted(t for t in {" ".join(str(s).split()) for s in surfaces} if t and t not in known)
         parse = [t for t in texts if _resolve_unparsed(t) is _PARSE]
         primed = {}
         if parse:

@@ -265,6 +265,8 @@ class ArticleSpeakers:
             if not seen_docs or seen_docs[-1] is not tok.doc:
                 seen_docs.append(tok.doc)
         ents = [e for doc in seen_docs for e in doc.ents]
+        if self._registry is _registry_lookup:   # the names that need the mention rules: parsed in one batch
+            _names().prime(name_span(e).text for e in ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"))
         for ent in ents:                         # persons first, so a surname tagged ORG finds its person
             if ent.label_ == "PERSON":
                 self._add_entity_mention(ent)
@@ -364,15 +366,7 @@ class ArticleSpeakers:
                 found.append((t, r, "org"))
 
     def _add_entity_mention(self, ent) -> None:
-        # "Manley put Reid": a person's name ends at a lower-case word, any name at a lower-case verb
-        person = ent.label_ == "PERSON"
-        k = next((j for j, t in enumerate(ent) if j and t.lower_ not in NAME_PARTICLES and (
-            t.text[:1].islower() and t.tag_.startswith("VB") or person and (
-                t.text[:1].islower() or t.tag_.startswith("VB")))), len(ent))
-        if k < len(ent):
-            from spacy.tokens import Span
-
-            ent = Span(ent.doc, ent.start, ent.start + k, label=ent.label_)
+        ent = name_span(ent)
         name = ent.text
         bare = re.sub(r"['’]s$", "", name)
         if ent.label_ == "PERSON" and any(r.fullmatch(bare) for r, _, _ in media_patterns()):
@@ -899,18 +893,36 @@ class ArticleSpeakers:
         return self._speaker_of(best.entity, self.text[best.start:best.end])
 
 
+def name_span(ent):
+    """The entity span ``ent`` cut where a name ends: a person's at a lower-case word or a verb, any name at
+    a lower-case verb ("Manley put Reid"); ``ent`` itself when nothing is cut."""
+    person = ent.label_ == "PERSON"
+    k = next((j for j, t in enumerate(ent) if j and t.lower_ not in NAME_PARTICLES and (
+        t.text[:1].islower() and t.tag_.startswith("VB") or person and (
+            t.text[:1].islower() or t.tag_.startswith("VB")))), len(ent))
+    if k == len(ent):
+        return ent
+    from spacy.tokens import Span
+
+    return Span(ent.doc, ent.start, ent.start + k, label=ent.label_)
+
+
+@functools.lru_cache(maxsize=1)
+def _names():
+    """The process's :class:`analysis.measures.actors.mentions.SpeakerResolver` for entity names (bounded):
+    an article's names that need the mention rules are parsed in one ``nlp.pipe`` batch
+    (:class:`ArticleSpeakers` primes it), not one ``nlp.pipe`` call each."""
+    from analysis.measures.actors.mentions import SpeakerResolver
+
+    return SpeakerResolver()
+
+
 @functools.lru_cache(maxsize=8192)
 def _registry_lookup(name: str) -> tuple[str | None, str | None]:
-    """``(actor id, speaker type)`` of a name in the actor registry, Nones when unknown (no parse needed)."""
-    from analysis.measures.actors.mentions import resolve
-    from analysis.measures.actors.mentions import registry as load_registry
-
-    actor, _ = resolve(name)
-    if actor is None:
-        return None, None
-    reg = load_registry()
-    types = reg.loc[reg["actor"] == actor, "speaker_type"]
-    return actor, (types.iloc[0] if len(types) else None)
+    """``(actor id, speaker type)`` of a name in the actor registry (the actor is
+    :func:`analysis.measures.actors.mentions.resolve`'s, the type its first registry row's), Nones when unknown."""
+    actor, _atype, stype = _names().actor(name)
+    return (None, None) if actor is None else (actor, stype)
 
 
 def no_registry(name: str) -> tuple[None, None]:

@@ -98,6 +98,8 @@ def find_credits(text: str) -> pd.DataFrame:
     ``text[start:end]`` is the credit phrase (``(AP) —``, ``Credit: AP``,
     ``SANA reported``); rows in text order.
     """
+    if _alias_re().search(text) is None:   # every pattern holds an alias: none, no credit (most texts)
+        return _no_credits().copy()
     by_alias = _by_alias()
     taken: list[tuple[int, int]] = []
     rows = []
@@ -118,6 +120,12 @@ def find_credits(text: str) -> pd.DataFrame:
     if len(out):
         out = out.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
     return out.astype({"start": "int64", "end": "int64"})
+
+
+@functools.lru_cache(maxsize=1)
+def _no_credits() -> pd.DataFrame:
+    """:func:`find_credits`' table without rows (made once; callers get a copy)."""
+    return pd.DataFrame([], columns=COLUMNS).astype({"start": "int64", "end": "int64"})
 
 
 @functools.lru_cache(maxsize=4096)
