@@ -17,6 +17,9 @@ export MPLBACKEND := Agg
 # Libraries that might reach for a model hub must not.
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+# the study's figures and tests in exact float32 arithmetic, the same on every machine (the library's
+# default, "auto", uses bfloat16 where the CPU has it: analysis.sentiment.PRECISIONS)
+export FRAMING_SENTIMENT_PRECISION ?= fp32
 # Progress bars print timings (it/s) into notebook outputs, which would then differ on every run.
 export HF_HUB_DISABLE_PROGRESS_BARS := 1
 # This checkout's analysis/ is the one imported (by notebooks, kernels and tests), whichever venv runs it.

@@ -341,3 +341,30 @@ def test_abstain_turns_unsure_polar_predictions_neutral():
     assert vs.abstain(p, 0.0).tolist() == [0, 0, 1, 2]
     assert vs.abstain(p, 0.5).tolist() == [0, 1, 1, 2]
     assert vs.abstain(p, 0.58).tolist() == [0, 1, 1, 1]
+
+
+def test_precision_is_chosen_by_argument_then_environment(monkeypatch):
+    monkeypatch.setenv(S.PRECISION_ENV, "fp32")
+    assert S.resolve_precision() == "fp32"
+    assert S.resolve_precision("bf16") == "bf16"
+    monkeypatch.setenv(S.PRECISION_ENV, "auto")
+    assert S.resolve_precision() == ("bf16" if S.cpu_has_bf16() else "fp32")
+    monkeypatch.setenv(S.PRECISION_ENV, "fp16")
+    with pytest.raises(ValueError, match="FRAMING_SENTIMENT_PRECISION"):
+        S.resolve_precision()
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not S.cpu_has_bf16(), reason="this CPU has no native bfloat16 (AMX / AVX512-BF16)")
+def test_bfloat16_keeps_the_devtest_score_and_labels(shared_data):
+    # bf16 is kept only while NewsMTSC devtest macro-F1 stays within 0.005 of fp32 (issue 20)
+    from analysis.validation import sentiment as vs
+
+    data = vs.load_newsmtsc("devtest_rw", shared_data)
+    items = list(zip(data["sentence"], data["start"], data["end"]))
+    p32, p16 = S.predict_proba(items, precision="fp32"), S.predict_proba(items, precision="bf16")
+    f1 = {k: vs.macro_f1(vs.score(data["label"].tolist(), list(np.array(S.LABELS)[p.argmax(1)])), "model")
+          for k, p in (("fp32", p32), ("bf16", p16))}
+    assert abs(f1["bf16"] - f1["fp32"]) <= 0.005, f1
+    assert (p32.argmax(1) == p16.argmax(1)).mean() >= 0.995
+    assert np.abs(p32 - p16).max() < 0.05
