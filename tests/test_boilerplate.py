@@ -41,7 +41,7 @@ The vote was 51 to 49.
 
 What a night. Proud of this team. pic.twitter.com/abc123 — Sen. John Doe (@SenDoe) March 3, 2016
 
-Follow Pam Key on Twitter @pamkey.
+Follow Jo Reyes on Twitter @joreyes.
 """
 
 
@@ -49,7 +49,7 @@ def test_clean_page_keeps_every_line():
     seg = bp.segment(CLEAN)
     labels = dict(zip(seg["text"], seg["label"]))
     assert labels.pop("Senate Passes Budget After Long Night") == "furniture"
-    assert labels.pop("Follow Pam Key on Twitter @pamkey.") == "boilerplate"  # a short call to action still goes
+    assert labels.pop("Follow Jo Reyes on Twitter @joreyes.") == "boilerplate"  # a short call to action still goes
     assert set(labels.values()) == {"body"}
     assert set(seg["reason"]) == {"headline", "clean-page", "cta-lexicon"}
     # the same page without the gate, as before it: the short lines go

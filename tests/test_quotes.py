@@ -138,10 +138,10 @@ def test_indirect_inverted_and_collective():
 
 
 def test_quotation_interrupted_by_its_attribution_shares_one_attribution():
-    t = "“Every time you say that,” Tester said, referring to the excuse, “you give ammunition to them.”"
+    t = "“Every time you repeat it,” Ames said, referring to the rumour, “you hand them a weapon.”"
     r = one(t)
     assert len(r[r["kind"] == "direct"]) == 2
-    assert r["attribution"].nunique() == 1 and set(r["speaker"]) == {"Tester"}
+    assert r["attribution"].nunique() == 1 and set(r["speaker"]) == {"Ames"}
 
 
 def test_fragment_flag():
@@ -319,13 +319,13 @@ def test_quotation_after_its_speech_verb_is_whole():
     r = one(t)
     d = r[r["kind"] == "direct"]
     assert len(d) == 1 and not d.iloc[0].fragment
-    t = "Clinton told her supporters, “I still love New Hampshire, and I always will.”"
+    t = "Kellner told her volunteers, “I still believe in this town, and I always will.”"
     d = one(t)
-    assert d.iloc[0].kind == "direct" and not d.iloc[0].fragment and d.iloc[0].speaker == "Clinton"
+    assert d.iloc[0].kind == "direct" and not d.iloc[0].fragment and d.iloc[0].speaker == "Kellner"
 
 
 def test_quotation_completing_a_clause_begun_before_its_marks_is_a_fragment():
-    t = "Teachers are “looking to see who is on the Republican side of the ledger,” said Lily García."
+    t = "Farmers are “waiting to see who stands with them on the water bill,” said Tomas Ruiz."
     d = one(t)
     d = d[d["kind"] == "direct"]
     assert len(d) == 1 and d.iloc[0].fragment
@@ -352,23 +352,23 @@ def test_quotation_after_the_writers_that_is_a_fragment():
 
 
 def test_cue_quoting_a_whole_quotation_reports_nothing_else():
-    t = "“Get your sledgehammers ready because we have a glass ceiling to demolish!” he told the cheering crowd."
+    t = "“Get your boots on because we have a long road to walk!” he told the cheering crowd."
     r = one(t)
     assert r["kind"].tolist() == ["direct"]
 
 
 def test_nearer_of_two_subjects_is_the_speaker():
-    t = ("“And while I am at it, I hold in the highest esteem Sen. John McCain,” Trump said, "
-         "“and I fully support his re-election.”")
+    t = ("“And while I am at it, I hold in the highest regard Sen. Ann Birch,” Dunn said, "
+         "“and I fully back her re-election.”")
     r = one(t)
-    assert set(r["speaker"]) == {"Trump"} and r["attribution"].nunique() == 1
+    assert set(r["speaker"]) == {"Dunn"} and r["attribution"].nunique() == 1
 
 
 def test_closing_cue_is_looked_for_in_the_quotations_own_paragraph():
-    t = "“We need a new President -- FAST!”\n\nSen. Marco Rubio said the speech failed to address the threat."
+    t = "“We need a new mayor -- FAST!”\n\nSen. Ann Birch said the speech failed to address the threat."
     r = one(t)
     d = r[r["kind"] == "direct"]
-    assert d.iloc[0].speaker != "Sen. Marco Rubio"
+    assert d.iloc[0].speaker != "Sen. Ann Birch"
 
 
 def test_gerund_after_a_preposition_takes_the_governing_subject():
@@ -389,11 +389,11 @@ def test_gold_direct_counts_the_marks_just_outside_its_content():
 
 
 def test_direct_attribution_is_its_whole_quotations():
-    t = "Remarking upon his “genuine empathy,” Starr said, “Leave aside the unpleasantness, he cares.”"
+    t = "Remarking upon his “quiet courage,” Lowe said, “Forget the bluster, he listens to people.”"
     rows = q.extract_quotes(t)
     direct = vq.attributions(rows, direct_only=True)
     assert len(direct) == 1
-    assert [t[s:e] for s, e in direct[0]["content"]] == ["Leave aside the unpleasantness, he cares."]
+    assert [t[s:e] for s, e in direct[0]["content"]] == ["Forget the bluster, he listens to people."]
     terms = q.extract_quotes("Critics called the plan a “disaster for working families in the state.”")
     assert vq.attributions(terms, direct_only=True) == []        # quoted terms only: mixed
 

@@ -67,7 +67,7 @@ def test_pronoun_skips_names_in_its_own_clause_and_persons_only_spoken_of():
                    "rarely mentioned taxes.", [("he rarely", "", 2)]) == ["paul_hart"]
     # a pronoun attributing a quotation continues the speaker, not whom the speaker spoke of
     assert keys_at("Mark Dunn, the party chairman, criticised the plan. He said Paul Hart was \"clearly\" wrong "
-                   "on taxes.\n\n\"The whole question is whether they should pay,\" he told reporters.",
+                   "on taxes.\n\n\"The real issue is who should foot the bill,\" he told reporters.",
                    [("he told", "", 2)]) == ["mark_dunn"]
     assert keys_at("Mark Dunn also suggested Paul Hart would suffer politically from his stance.\n\n\"It is "
                    "regrettable that he has not shown the same independence,\" he said.",
