@@ -264,20 +264,20 @@ def test_seed_gold(seed_corpus):
         scores.loc[("baseline", "all"), "voice_accuracy"] + 0.1
 
 
-#: Measured on PolNeAR dev (84 articles, one annotator each; rules written on PolNeAR train only,
-#: from its error listing, scripts/polnear_quote_errors.py; outermost attributions, as PolNeAR is
-#: univocal): the study's scope (speech) direct F1 0.913 (exact 0.870), all attributions 0.653;
-#: PolNeAR's broader scope (extract_attributions) 0.920 (exact 0.881) and 0.710; speakers 0.90-0.91;
-#: voice of words 0.82-0.84; the regex baseline 0.567 and 0.419. Train (840): 0.899 / 0.903 direct.
-#: Issue 17's all-attribution target (0.70) is reached in PolNeAR's scope, the direct target (0.93)
-#: is not; the floors hold what is.
-POLNEAR_FLOORS = {("extract_quotes", "direct", "f1"): 0.915, ("extract_quotes", "direct", "exact_f1"): 0.87,
+#: Measured on PolNeAR dev (84 articles, one annotator each; rules written and the whole/fragment decision
+#: fitted on PolNeAR train only; outermost attributions, as PolNeAR is univocal): the study's scope
+#: (speech) direct F1 0.930 (P 0.944, R 0.917; exact 0.886), all attributions 0.653; PolNeAR's broader
+#: scope (extract_attributions) direct 0.938 (exact 0.899) and all 0.710; speakers 0.90-0.91; voice of
+#: words 0.82-0.84; the regex baseline 0.567 and 0.419. With the hand-written rule alone (session 7) the
+#: direct figures were 0.919 and 0.925, so the floors below fail on it. Train (840 articles, out-of-fold):
+#: 0.914 / 0.917 direct, rule alone 0.904 / 0.908 (analysis/data/fragment_model.md).
+POLNEAR_FLOORS = {("extract_quotes", "direct", "f1"): 0.925, ("extract_quotes", "direct", "exact_f1"): 0.88,
                   ("extract_quotes", "all", "f1"): 0.65,
                   ("extract_quotes", "direct", "speaker_right"): 0.895,
                   ("extract_quotes", "all", "speaker_right"): 0.90,
                   ("extract_quotes", "all", "voice_accuracy"): 0.82,
-                  ("extract_attributions", "direct", "f1"): 0.92,
-                  ("extract_attributions", "direct", "exact_f1"): 0.88,
+                  ("extract_attributions", "direct", "f1"): 0.93,
+                  ("extract_attributions", "direct", "exact_f1"): 0.89,
                   ("extract_attributions", "all", "f1"): 0.705,
                   ("extract_attributions", "all", "voice_accuracy"): 0.835}
 
@@ -407,3 +407,44 @@ def test_direct_errors_names_a_cause_for_each_error():
     errors = vq.direct_errors([{"name": "a", "text": text, "attributions": gold}], [q.extract_quotes(text)])
     # the quoted term is part of the reported 'called it a …' (mixed); Ana's words have no gold
     assert errors[["error", "cause"]].values.tolist() == [["missed", "mixed"], ["spurious", "no gold"]]
+
+
+# --- whole quotation or fragment: the fitted decision over the rules' evidence ---
+
+def test_every_direct_row_reports_the_evidence_its_flag_was_decided_from():
+    from analysis.measures.quotes import attribution, fragments
+    t = ("“We will not wait any longer,” Ruth Kellner said on Monday. She called the plan a “slow disaster” "
+         "for the valley, and added that the council “has run out of excuses.”")
+    evidence: list = []
+    table, _ = attribution.extract(t, None, None, evidence=evidence)
+    direct = table[table["kind"] == "direct"]
+    assert [(s, e) for s, e, _ in evidence] == list(zip(direct["start"], direct["end"]))
+    for (_s, _e, features), flag in zip(evidence, direct["fragment"]):
+        assert 0.0 < fragments.whole_probability(features) < 1.0
+        assert bool(flag) == (not fragments.is_whole(features))
+    assert direct["fragment"].tolist() == [False, True, True]
+
+
+def test_fragment_flag_follows_the_weights(monkeypatch):
+    from analysis.measures.quotes import attribution, fragments
+    t = "“We are ready,” Ruth Kellner said. Farmers are “tired of waiting,” said Tomas Ruiz."
+    # weights that only repeat the hand-written rule give the rule's verdicts …
+    monkeypatch.setattr(fragments, "weights", lambda: (4.0, {"rule": -8.0}, {}))
+    evidence: list = []
+    table, _ = attribution.extract(t, None, None, evidence=evidence)
+    assert table.loc[table["kind"] == "direct", "fragment"].tolist() == [bool(f["rule"]) for _, _, f in evidence]
+    # … and a pair's weight counts only when both of its features are present
+    monkeypatch.setattr(fragments, "weights", lambda: (1.0, {}, {("capital", "rule"): -3.0}))
+    assert fragments.is_whole({"capital": 1.0}) and not fragments.is_whole({"capital": 1.0, "rule": 1.0})
+
+
+def test_shipped_fragment_model_is_readable():
+    from analysis.measures.quotes import fragments
+    intercept, single, pairs = fragments.weights()
+    assert "rule" in single and single["rule"] < 0  # the rule's "fragment" counts against a whole quotation
+    assert pairs and all(a < b for a, b in pairs)
+
+
+def test_whole_labels_read_the_gold_attribution_covering_a_quotation():
+    gold = [{"content": [(10, 30)], "direct": True}, {"content": [(40, 80)], "direct": False}]
+    assert vq.whole_labels(gold, [(11, 29), (50, 60), (85, 95), (28, 45)]) == [1, 0, None, None]

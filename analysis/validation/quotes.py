@@ -461,6 +461,23 @@ def score_polnear(articles: list[dict], predictions: dict[str, list[pd.DataFrame
     return pd.DataFrame(rows)
 
 
+def whole_labels(attributions: list[dict], spans: Iterable[tuple[int, int]]) -> list[int | None]:
+    """For each predicted direct quotation ``(start, end)``, whether PolNeAR's gold reads it as a
+    whole direct quotation (1) or as part of a mixed report (0): the label of the gold attribution
+    that covers most of it, when one covers at least half; None when none does (no gold to learn
+    from: a headline, a caption, an unannotated quotation). For fitting
+    :mod:`analysis.measures.quotes.fragments` on train."""
+    out = []
+    for s, e in spans:
+        best, most = None, 0
+        for g in attributions:
+            ov = _overlap(g["content"], [(s, e)])
+            if ov > most and 2 * ov >= e - s:
+                best, most = g, ov
+        out.append(None if best is None else int(best["direct"]))
+    return out
+
+
 # --------------------------------------------------------------------------------------
 # error listing (PolNeAR train: where the rules are written)
 # --------------------------------------------------------------------------------------

@@ -29,6 +29,11 @@ Attribution uses the spaCy
 dependency parse (the approach of the GenderGapTracker's quote extractor, Asr
 et al. 2021, with rules of our own for channels, pronouns and continuation).
 
+A direct row's ``fragment`` flag says whether its quotation is a fragment of the writer's sentence
+(a mixed report: "called the plan a “disaster”") rather than a whole one: decided by the fitted
+model of :mod:`analysis.measures.quotes.fragments` over :func:`fragment_features`, the
+hand-written rule (:func:`_is_fragment`) and the evidence around the marks.
+
 :func:`scare_quotes` reports short quoted terms that modify a noun and have no
 speaker of their own ("moderate" rebels, the "terrorist" organisations): a
 framing device, counted separately and never as a quotation.
@@ -45,6 +50,7 @@ import collections
 import contextvars
 import csv
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -53,6 +59,7 @@ import pandas as pd
 from analysis import frames, paths
 from analysis.core.speakers import SPEAKER_TYPES
 from analysis.measures.actors import roles
+from analysis.measures.quotes import fragments
 from analysis.core import words as core_words
 from analysis.core.parse import docs as paragraph_docs
 from analysis.core.units import paragraph_rows
@@ -289,6 +296,7 @@ class _Parsed:
     resolver: object = None                          # speaker surface -> actor (see extract)
     cue_verbs: dict = field(default_factory=dict)     # sentence number -> its cue tokens
     quoted: list = field(default_factory=list)        # the direct quotation spans (_Span), sorted
+    evidence: list | None = None                       # (start, end, fragment features) when asked for
 
     def attribution(self, tok):
         """One attribution object per cue token, so quotations sharing a cue share it."""
@@ -578,7 +586,8 @@ def _is_scare(parsed: _Parsed, text: str, start: int, end: int) -> bool:
         last.head.i == nxt.i or last.head.head.i == nxt.i or last.dep_ in ("amod", "compound", "nmod"))
 
 
-def extract(text: str, nlp=None, resolver=None, scope: str = "speech") -> tuple[pd.DataFrame, pd.DataFrame]:
+def extract(text: str, nlp=None, resolver=None, scope: str = "speech", evidence: list | None = None
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Quotations (columns :data:`COLUMNS`) and scare quotes (:data:`SCARE_COLUMNS`) of ``text``.
 
     ``nlp`` is the article's :class:`analysis.core.parse.Parse` (or a spaCy
@@ -589,7 +598,9 @@ def extract(text: str, nlp=None, resolver=None, scope: str = "speech") -> tuple[
     of a pronoun speaker. ``scope`` (:data:`SCOPES`) says what counts as a report:
     ``"speech"``, what someone said or wrote (the study's measure), or
     ``"attribution"``, PolNeAR's broader notion that takes in beliefs, intentions
-    and evaluations ("wants to", "endorsed", "the two discussed …").
+    and evaluations ("wants to", "endorsed", "the two discussed …"). ``evidence``, a list,
+    receives ``(start, end, features)`` for every direct row: what its ``fragment`` flag was
+    decided from (:func:`fragment_features`, for fitting :mod:`fragments`).
     """
     if not text.strip():
         return pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=SCARE_COLUMNS)
@@ -597,14 +608,15 @@ def extract(text: str, nlp=None, resolver=None, scope: str = "speech") -> tuple[
         raise ValueError(f"unknown quotation scope {scope!r}; one of {sorted(SCOPES)}")
     token = _SCOPE.set(scope)
     try:
-        return _extract(text, nlp, resolver)
+        return _extract(text, nlp, resolver, evidence)
     finally:
         _SCOPE.reset(token)
 
 
-def _extract(text: str, nlp, resolver) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _extract(text: str, nlp, resolver, evidence=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     parsed = _parse(text, nlp)
     parsed.resolver = resolver or NoResolver()
+    parsed.evidence = evidence
     spans = quotation_spans(text)
     scare_rows = []
     direct = []
@@ -1013,7 +1025,16 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
     # speakers looked up in one batch (same answers as one by one, parsed faster); who a speaker is and
     # its type are set by analysis.measures.actors.speakers.assign
     parsed.resolver.prime(_tok_span(parsed, r[3].speaker)[2] for r in records if r[3] is not None)
-    for kind, start, end, att, para in records:
+    # each direct row's rule verdict, and the rows of each attribution as (kind, start, verdict)
+    rules = [kind == "direct" and _is_fragment(parsed, start, att) for kind, start, _e, att, _p in records]
+    groups: dict[int, list] = {}
+    for (kind, start, _end, att, _para), rule in zip(records, rules):
+        if att is not None:
+            groups.setdefault(id(att), []).append((kind, start, rule))
+    for i, ((kind, start, end, att, para), rule) in enumerate(zip(records, rules)):
+        group = tuple(groups[id(att)]) if att is not None else ((kind, start, rule),)
+        prev = records[i - 1] if i and para - records[i - 1][4] <= 1 else None
+        fragment = kind == "direct" and _fragment(parsed, start, end, att, group, rule, prev)
         cue = speaker = channel = (-1, -1, "")
         if att is not None:
             cue = _tok_span(parsed, att.cue)
@@ -1023,7 +1044,7 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
             att_ids.setdefault(key, len(att_ids) + 1)
         sent = _sentence_of(parsed, start)
         rows.append({
-            "kind": kind, "fragment": kind == "direct" and _is_fragment(parsed, start, att),
+            "kind": kind, "fragment": fragment,
             "start": start, "end": end, "text": text[start:end],
             "cue": cue[2], "cue_start": cue[0], "cue_end": cue[1],
             "cue_lemma": _cue_lemma(att),
@@ -1040,6 +1061,14 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
         return out
     return frames.from_columns({"quote_id": [f"q{i + 1:03d}" for i in range(len(rows))],
                                 **{c: [r[c] for r in rows] for c in COLUMNS[1:]}}, COLUMNS)
+
+
+def _fragment(parsed: _Parsed, start: int, end: int, att, group: tuple, rule: bool, prev) -> bool:
+    """Whether a direct row is a fragment: the fitted decision (:mod:`fragments`) over its evidence."""
+    features = fragment_features(parsed, start, end, att, group, rule, prev)
+    if parsed.evidence is not None:
+        parsed.evidence.append((start, end, features))
+    return not fragments.is_whole(features)
 
 
 def _cue_lemma(att) -> str:
@@ -1144,6 +1173,113 @@ def _follows_cue(tok, att) -> bool:
            and (t.lemma_.lower() not in _object_lemmas() or t.lemma_.lower() in _address_lemmas())}
     # ("called him “…”" names, it does not quote)
     return tok.i in cue or (tok.head.i in cue and tok.dep_ in ("dative", "dobj") and tok.pos_ != "PRON")
+
+
+# --------------------------------------------------------------------------------------
+# whole quotation or fragment: the evidence a learned decision weighs
+# --------------------------------------------------------------------------------------
+
+#: Dependency labels of a quotation's outward arcs counted as features (any other is "other").
+_OUT_ARCS = ("ccomp", "dobj", "pobj", "attr", "conj", "ROOT", "advcl", "xcomp", "nsubj", "appos", "npadvmod",
+             "parataxis", "acomp", "oprd")
+#: Coarse tags of the writer's last word before the opening mark counted as features.
+_LAST_POS = ("VERB", "AUX", "NOUN", "PROPN", "PRON", "ADP", "DET", "ADJ", "ADV", "SCONJ", "CCONJ", "PART")
+
+
+def fragment_features(parsed: _Parsed, start: int, end: int, att, group: tuple, rule: bool, prev) -> dict:
+    """What decides whether the direct quotation ``[start, end)`` frames a whole report or is a
+    fragment of the writer's sentence, as numbers (names stable: the fitted weights of
+    :mod:`analysis.measures.quotes.fragments` are keyed by them; an absent feature is 0).
+    ``att`` is its attribution (or None), ``group`` the ``(kind, start, rule verdict)`` of every
+    row sharing that attribution, ``rule`` this row's verdict by :func:`_is_fragment`, ``prev``
+    the record before it when it lies in the same or the previous paragraph.
+
+    The hand-written rule (:func:`_is_fragment`) is one of them; the rest describe the writer's
+    words around the marks (how many before and after, the punctuation that introduces and
+    closes the quotation, the last word's part of speech, the complementizer "that", whether
+    the cue introduces it), the quotation itself (length, a capital first word, sentences, a
+    clause of its own, how it hangs on the sentence outside it) and its attribution (none, cue
+    before or after, a continuation of an earlier quotation, an indirect report in the same
+    attribution, and the rule's verdicts on its other rows)."""
+    text = parsed.text
+    others = [(k, r) for k, s, r in group if s != start]
+    f = {"rule": float(rule), "no_attribution": float(att is None),
+         "continuation": float(any(s < start for _k, s, _r in group)),
+         "group_indirect": float(any(k == "indirect" for k, _r in others)),
+         "group_fragment": float(any(k == "direct" and r for k, r in others)),
+         "group_whole": float(any(k == "direct" and not r for k, r in others)),
+         "group_rows": float(min(len(group), 4))}
+    sent = _sentence_of(parsed, start)
+    inner = text[start:end]
+    words = inner.split()
+    f["log_words"] = math.log1p(len(words))
+    f["short"] = float(len(words) <= 4)
+    first_word = inner.lstrip(" '\"‘“")[:1]
+    f["capital"] = float(first_word.isupper())
+    f["ends_punct"] = float(inner.rstrip()[-1:] in ".,;:!?…")
+    f["ends_comma"] = float(inner.rstrip()[-1:] == ",")
+    f["ends_final"] = float(inner.rstrip()[-1:] in ".!?…")
+    f["typewriter"] = float("''" in text[max(0, start - 3):start])
+    span = next((d for d in parsed.quoted if d.start == start), None)
+    f["unclosed"] = float(span is not None and span.close_mark is None)
+    if prev is not None:
+        p_kind, p_att = prev[0], prev[3]
+        same = p_att is att or (p_att is not None and att is not None and [t.lower_ for t in p_att.speaker]
+                                == [t.lower_ for t in att.speaker])
+        f[f"prev_{p_kind}"] = 1.0
+        f[f"prev_{p_kind}_same_speaker"] = float(same and att is not None)
+    if sent is None:
+        return f
+    toks = list(sent[4])
+    doc = sent[4].doc
+    own = _own_tokens(att, doc) if att is not None else set()
+    writer = [t for t in toks if not t.is_punct and not t.is_space and not _in_spans(parsed.quoted, _offset(parsed, t))]
+    before = [t for t in writer if _offset(parsed, t) < start - 1]
+    after = [t for t in writer if _offset(parsed, t) >= end]
+    f["log_before"] = math.log1p(len(before))
+    f["log_before_rest"] = math.log1p(len([t for t in before if t.i not in own]))
+    f["log_after_rest"] = math.log1p(len([t for t in after if t.i not in own]))
+    f["sentence_start"] = float(not before)
+    prefix = typewriter_marks(text[sent[2]:start]).rstrip().rstrip(OPEN_DOUBLE + '"').rstrip()
+    f["prefix_colon"] = float(prefix.endswith(":"))
+    f["prefix_comma"] = float(prefix.endswith(","))
+    f["prefix_dash"] = float(prefix.endswith(("—", "–", "-")))
+    if before:
+        last = before[-1]
+        f["that_before"] = float(last.lower_ == "that" and last.dep_ == "mark")
+        f["follows_cue"] = float(att is not None and _follows_cue(last, att))
+        f["last_own"] = float(last.i in own)
+        pos = last.pos_ if last.pos_ in _LAST_POS else "X"
+        f[f"last_pos_{pos}"] = 1.0
+    if att is not None:
+        f["runs_on"] = float(_runs_on(parsed, start, own))
+        cue_at = _offset(parsed, att.cue[0])
+        f["cue_after"] = float(cue_at > start)
+        f["cue_same_sentence"] = float(sent[2] <= cue_at < sent[3])
+        lemma = att.cue[0].lemma_.lower()
+        f["cue_say"] = float(lemma == "say")
+        f["cue_according"] = float(lemma == "accord")
+        verbs = _verb_lemmas()
+        cue0 = att.cue[0]
+        f["nested_cue"] = float(any(a.lemma_.lower() in verbs and a.pos_ in ("VERB", "AUX")
+                                    for a in cue0.ancestors))
+        f["cue_relcl"] = float(cue0.dep_ in ("relcl", "acl", "advcl", "pcomp"))
+        f["other_cues"] = float(sum(1 for t in toks if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs
+                                    and t not in att.cue) > 0)
+    inside = [t for t in toks if start <= _offset(parsed, t) < end]
+    if not inside:  # a quotation over several sentences: its first sentence's words
+        inside = [t for t in toks if _offset(parsed, t) >= start]
+    members = {t.i for t in inside}
+    f["clause"] = float(_is_clause(inside)) if inside else 0.0
+    f["sentences"] = float(min(sum(1 for s in parsed.sents if start <= s[2] < end) + 1, 3))
+    for t in inside:
+        if t.is_punct or t.head.i in members:
+            continue
+        dep = t.dep_ if t.dep_ in _OUT_ARCS else "other"
+        f[f"out_{dep}"] = 1.0
+        if t.head.i != t.i and att is not None and t.head in att.cue:
+            f["out_to_cue"] = 1.0
+    return f
 
 
 # --------------------------------------------------------------------------------------
