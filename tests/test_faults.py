@@ -188,6 +188,37 @@ def test_a_checkpoint_of_another_run_is_refused_with_the_reason(corpus, tmp_path
     same_tables(out, ref)
 
 
+def test_a_sentiment_run_resumed_under_another_precision_is_refused(corpus, tmp_path, monkeypatch):
+    """The resolved sentiment precision (fp32 / bf16) is part of a --sentiment checkpoint's options."""
+    src, _ = corpus
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run(src, out, chunk_size=CHUNK, progress=False, on_chunk=interrupt_after(1))
+    assert manifest(out)["options"].get("sentiment_precision") is None  # no sentiment: nothing to record
+
+    # the checkpoint as a --sentiment run in bf16 would have left it (computing sentiment here is slow)
+    path = out / runstate.STATE_DIR / runstate.MANIFEST
+    data = manifest(out)
+    data["options"].update(sentiment=True, sentiment_precision="bf16")
+    data["code"] = runstate.code_fingerprint(True, data["options"]["model"])
+    path.write_text(json.dumps(data))
+
+    class Computed(Exception):
+        pass
+
+    def no_compute(*args, **kwargs):
+        raise Computed
+
+    monkeypatch.setattr(pipeline, "process_chunk", no_compute)
+    monkeypatch.setenv("FRAMING_SENTIMENT_PRECISION", "fp32")
+    with pytest.raises(RunError, match=r"other options \(sentiment_precision 'bf16' there, 'fp32' here\)"):
+        pipeline.run(src, out, chunk_size=CHUNK, sentiment=True, progress=False)
+    assert journal(out)[0] == [0]  # refusing touched nothing
+    monkeypatch.setenv("FRAMING_SENTIMENT_PRECISION", "bf16")  # the same precision: resumed
+    with pytest.raises(Computed):
+        pipeline.run(src, out, chunk_size=CHUNK, sentiment=True, progress=False)
+
+
 def test_the_cli_refuses_with_exit_2(corpus, tmp_path, capsys):
     from analysis.__main__ import main
 

@@ -108,3 +108,17 @@ def test_without_the_venv_copy_textstat_would_download(tmp_path):
     if proc.returncode == 0:
         pytest.skip("an NLTK data folder outside the venv holds cmudict here; the control cannot run")
     assert "nltk.download called" in proc.stderr
+
+
+def test_count_syllables_counts_each_word_once_and_as_textstat_does():
+    from analysis import textstat_offline as tso
+
+    tso.enable()
+    (theirs,) = tso.TEXTSTAT_COUNT_SYLLABLES
+    texts = ["The committee's chairwoman didn't say whether 2,500 re-elected officials (U.S.) would stay.",
+             "Zxqv blorptastic gnarfle! 'Quoted' words, O'Neill's and rock-'n'-roll; ÉCOLE café naïve.",
+             "", "   ", "a", "Syllables: extraordinary, unbelievably, ideologically; 1999 and 42nd."]
+    for lang in ("en_US", "de_DE"):
+        for text in texts + [" ".join(texts)]:
+            assert tso.count_syllables(text, lang) == theirs(text, lang), (lang, text)
+            assert tso.count_syllables(text, lang) == theirs(text, lang)  # from the remembered words

@@ -706,7 +706,7 @@ def quote_spans(text: str, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     if quotes is None:
         quotes = pd.DataFrame(columns=["start", "end", "kind"])
-    q = pd.DataFrame(quotes)
+    q = quotes if isinstance(quotes, pd.DataFrame) else pd.DataFrame(quotes)
     for col in ("start", "end", "kind"):
         if col not in q.columns:
             raise ValueError(f"quotes table lacks column {col!r} (has {list(q.columns)})")
@@ -716,17 +716,26 @@ def quote_spans(text: str, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
         actor = q["speaker"]
     else:
         actor = pd.Series([""] * len(q), index=q.index)
-    def _col(name):
-        return (pd.to_numeric(q[name], errors="coerce").fillna(-1).astype(int) if name in q.columns
-                else pd.Series([-1] * len(q), index=q.index, dtype=int))
+    dtypes = q.dtypes
 
-    out = pd.DataFrame({"start": q["start"].astype(int), "end": q["end"].astype(int),
-                        "kind": q["kind"].astype(str), "actor": actor.fillna("").astype(str),
+    def _int(name, coerce):
+        # an int64 column is already what the conversions give: its values as they are (no copies)
+        if dtypes[name] == np.int64:
+            return q[name].to_numpy()
+        col = pd.to_numeric(q[name], errors="coerce").fillna(-1) if coerce else q[name]
+        return col.astype(int).to_numpy()
+
+    def _col(name):
+        return _int(name, True) if name in q.columns else np.full(len(q), -1, dtype=int)
+
+    # columns as arrays (the table's own order), so the frame needs no index alignment
+    out = pd.DataFrame({"start": _int("start", False), "end": _int("end", False),
+                        "kind": q["kind"].astype(str).array, "actor": actor.fillna("").astype(str).array,
                         "cue_start": _col("cue_start"), "cue_end": _col("cue_end")})
-    bad = sorted(set(out["kind"]) - {"direct", "indirect"})
+    bad = sorted(set(out["kind"].tolist()) - {"direct", "indirect"})
     if bad:
         raise ValueError(f"quotes table: unknown kind(s) {bad}; expected 'direct' or 'indirect'")
-    return out.reset_index(drop=True)
+    return out
 
 
 def _quote_position(spans: pd.DataFrame, start: int, end: int) -> tuple[str, str]:

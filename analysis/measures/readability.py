@@ -115,10 +115,10 @@ def readability(text: str, nlp=None) -> dict:
 
 def syllable_table(words: list[str]) -> pd.DataFrame:
     """How textstat counts the syllables of ``words``: ``word``, ``syllables``, ``in_cmudict``."""
-    from analysis.textstat_offline import cmu_dict
+    from analysis.textstat_offline import cmu_pronunciations
 
     ts = enable()
-    cmu = cmu_dict()
+    cmu = cmu_pronunciations()
     rows = []
     for w in words:
         key = re.sub(r"[^\w\s']", "", w).lower()

@@ -327,6 +327,20 @@ def _compiled() -> _Compiled:
         return re.compile(lead + "(?:" + "|".join(_alias_pattern(a) for a in aliases) + ")" + tail,
                           flags)
 
+    def alt_by_first_letter(aliases, flags):
+        """:func:`alt`, its alternatives grouped by first letter behind a look-ahead for it (in their
+        order within a group), so a position tries one group's aliases, not all. Matches the same:
+        every alias starts with an optional quote mark and its first letter, and aliases of other
+        first (ASCII, case-folded) letters cannot match where a group's letter is. Other first
+        characters: :func:`alt` itself."""
+        if not all(a[:1].isascii() and a[:1].isalnum() for a in aliases):
+            return alt(aliases, flags)
+        groups: dict[str, list[str]] = {}
+        for a in aliases:
+            groups.setdefault(a[0].lower(), []).append(_alias_pattern(a))
+        body = "|".join(f"(?={_QUOTE_OPT}{re.escape(k)})(?:" + "|".join(ps) + ")" for k, ps in groups.items())
+        return re.compile(lead + "(?:" + body + ")" + tail, flags)
+
     adjective_of, adjectives, countries, capitals, descriptors = {}, {}, {}, {}, {}
     for r in recs:
         if r["form"] == "adjective":
@@ -340,7 +354,7 @@ def _compiled() -> _Compiled:
             descriptors[_norm(r["alias"]).lower()] = r
     bare = reg.loc[reg["form"] == "bare", "actor"].unique()
     focal = bare[0] if len(bare) else ""
-    return _Compiled(alt(caps, 0), alt(other, re.IGNORECASE), by_key, adjective_of, adjectives,
+    return _Compiled(alt(caps, 0), alt_by_first_letter(other, re.IGNORECASE), by_key, adjective_of, adjectives,
                      countries, capitals, descriptors, focal)
 
 

@@ -76,6 +76,19 @@ def media_patterns() -> list[tuple[re.Pattern, str, str]]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def media_literals() -> tuple[str, ...]:
+    """For each of :func:`media_patterns`, a string its every match contains (the name, or the name
+    after ``The ``): a text without it has no match of that pattern, so it is not searched."""
+    return tuple(name[4:] if name.startswith("The ") else name for name in media_names())
+
+
+@functools.lru_cache(maxsize=65536)
+def is_media_name(text: str) -> bool:
+    """Whether ``text`` as a whole is a media outlet's name (a :func:`media_patterns` full match)."""
+    return any(rx.fullmatch(text) for (rx, _, _), lit in zip(media_patterns(), media_literals()) if lit in text)
+
+
 def _check_rows(rows: list[dict], name: str, columns: tuple[str, ...]) -> None:
     from analysis.core.speakers import SPEAKER_TYPES
 
@@ -107,7 +120,9 @@ def described(text: str, media: bool = True) -> list[tuple[str, str, str]]:
     terms, out = role_terms(), []
     low = text.lower()
     if media:
-        for rx, stype, name in media_patterns():
+        for (rx, stype, name), lit in zip(media_patterns(), media_literals()):
+            if lit not in text:
+                continue
             for m in rx.finditer(text):
                 out.append((m.start(), stype, "state_media" if stype == "state_media" else "media", name))
     for clause in re.split(r"[,;()]|\bwho\b|\bwhich\b|\bthat\b", low):

@@ -81,8 +81,8 @@ from analysis import paths
 from analysis.core.parse import docs as paragraph_docs
 from analysis.measures.actors.roles import (  # noqa: F401  (re-exported: the speakers' vocabulary)
     HONORIFIC_GENDER, HONORIFICS, MEDIA_FILE, NAME_PARTICLES, PAST_WORDS, PRIORITY, ROLES_FILE, SUFFIXES,
-    WEAK_TERMS, acronym, best_type, described, media_names, media_patterns, name_parts, person_key, role_terms,
-    slug)
+    WEAK_TERMS, acronym, best_type, described, is_media_name, media_names, media_patterns, name_parts, person_key,
+    role_terms, slug)
 
 #: Abbreviated titles and the nouns a later role noun uses for them (``Sen.`` … ``the senator``).
 ABBREVIATIONS = {"sen.": "senator", "rep.": "representative", "gov.": "governor", "gen.": "general",
@@ -369,7 +369,7 @@ class ArticleSpeakers:
         ent = name_span(ent)
         name = ent.text
         bare = re.sub(r"['’]s$", "", name)
-        if ent.label_ == "PERSON" and any(r.fullmatch(bare) for r, _, _ in media_patterns()):
+        if ent.label_ == "PERSON" and is_media_name(bare):
             entity = self._org(name, "org")                  # "RT" tagged as a person: the outlet
         elif ent.label_ == "PERSON":
             if not name_parts(name):

@@ -55,6 +55,8 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
+from spacy.attrs import LEMMA, POS
+from spacy.symbols import AUX as AUX_POS, VERB as VERB_POS
 
 from analysis import frames, paths
 from analysis.core.speakers import SPEAKER_TYPES
@@ -411,12 +413,40 @@ class _Attribution:
 
 
 def _cue_verbs(sent_span):
+    """The cue tokens of a sentence, in order: a verb or auxiliary with a cue lemma (the scope's),
+    and ``accord`` before ``to``. Found once per doc and scope (:func:`_cue_verb_indices`)."""
+    doc = sent_span.doc
+    idx = _cue_verb_indices(doc)
+    for i in idx[bisect.bisect_left(idx, sent_span.start):bisect.bisect_left(idx, sent_span.end)]:
+        yield doc[i]
+
+
+_CUE_VERBS_KEY = "analysis.quotes.cue_verbs"
+
+
+def _cue_verb_indices(doc) -> list[int]:
+    """Indices of ``doc``'s cue tokens (see :func:`_cue_verbs`) under the current scope's lemmas,
+    read from the doc's arrays once and kept in its ``user_data``."""
+    scope = _SCOPE.get()
+    memo = doc.user_data.get(_CUE_VERBS_KEY)
+    if memo is None:
+        memo = doc.user_data[_CUE_VERBS_KEY] = {}
+    if scope in memo:
+        return memo[scope]
     lemmas = _verb_lemmas()
-    for tok in sent_span:
-        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lemmas:
-            yield tok
-        elif tok.lemma_.lower() == "accord" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
-            yield tok
+    strings = doc.vocab.strings
+    arr = doc.to_array([POS, LEMMA]).tolist() if len(doc) else []
+    low = {h: strings[h].lower() for h in {a[1] for a in arr}}   # tok.lemma_.lower(), per lemma
+    verbal = (VERB_POS, AUX_POS)
+    out = []
+    for i, (pos, lem) in enumerate(arr):
+        lemma = low[lem]
+        if pos in verbal and lemma in lemmas:
+            out.append(i)
+        elif lemma == "accord" and i + 1 < len(arr) and doc[i + 1].lower_ == "to":
+            out.append(i)
+    memo[scope] = out
+    return out
 
 
 #: Verbs that report only with an explicit "that" clause and a source-like subject

@@ -79,10 +79,10 @@ def _mix(x: np.ndarray) -> np.ndarray:
 def words(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(starts, ends, hashes)`` of the words of ``text`` (hash of the lower-cased word, uint64)."""
     ms = list(WORD_RE.finditer(text))
-    starts = np.fromiter((m.start() for m in ms), dtype=np.int64, count=len(ms))
-    ends = np.fromiter((m.end() for m in ms), dtype=np.int64, count=len(ms))
-    h = np.fromiter((zlib.crc32(m.group().lower().encode("utf-8")) for m in ms), dtype=np.uint64, count=len(ms))
-    return starts, ends, _mix(h)
+    spans = np.array([m.span() for m in ms], dtype=np.int64).reshape(-1, 2)
+    crc = zlib.crc32
+    h = np.array([crc(m.group().lower().encode("utf-8")) for m in ms], dtype=np.uint64)
+    return spans[:, 0].copy(), spans[:, 1].copy(), _mix(h)
 
 
 def shingles(word_hashes: np.ndarray, k: int = SHINGLE) -> np.ndarray:
