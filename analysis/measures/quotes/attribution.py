@@ -630,7 +630,8 @@ def extract(text: str, nlp=None, resolver=None, scope: str = "speech", evidence:
     ``"attribution"``, PolNeAR's broader notion that takes in beliefs, intentions
     and evaluations ("wants to", "endorsed", "the two discussed …"). ``evidence``, a list,
     receives ``(start, end, features)`` for every direct row: what its ``fragment`` flag was
-    decided from (:func:`fragment_features`, for fitting :mod:`fragments`).
+    decided from (:func:`fragment_features`, for fitting :mod:`fragments`; a block without
+    quotation marks is decided by the rule, the feature ``rule``).
     """
     if not text.strip():
         return pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=SCARE_COLUMNS)
@@ -1094,11 +1095,15 @@ def _to_table(parsed: _Parsed, records) -> pd.DataFrame:
 
 
 def _fragment(parsed: _Parsed, start: int, end: int, att, group: tuple, rule: bool, prev) -> bool:
-    """Whether a direct row is a fragment: the fitted decision (:mod:`fragments`) over its evidence."""
+    """Whether a direct row is a fragment: for a quotation in quotation marks, the fitted decision
+    (:mod:`fragments`) over its evidence; for a block without marks (a paragraph introduced by
+    "Reuters reports:", a passage reprinted from a credited source), the rule's verdict — the model
+    was fitted to read what surrounds quotation marks, and such a block is whole by construction."""
     features = fragment_features(parsed, start, end, att, group, rule, prev)
     if parsed.evidence is not None:
         parsed.evidence.append((start, end, features))
-    return not fragments.is_whole(features)
+    marked = any(d.start == start and d.open_mark < d.start for d in parsed.quoted)
+    return not fragments.is_whole(features) if marked else rule
 
 
 def _cue_lemma(att) -> str:
