@@ -75,9 +75,9 @@ def test_pronoun_skips_names_in_its_own_clause_and_persons_only_spoken_of():
 
 
 def test_appositions_and_names_the_tagger_cuts_wrong():
-    assert keys_at("Mr. Dunn is facing the question with his daughter, Ellie, a high school senior with an "
-                   "interest in design. She was eyeing a college in Ohio.",
-                   [("a high school senior", "", 20), ("She", "", 3)]) == ["ellie", "ellie"]
+    assert keys_at("Ms. Birch is weighing this choice with her son, Owen, a high school junior with a taste "
+                   "for robotics. He was looking at a college in Ohio.",
+                   [("a high school junior", "", 20), ("He", "", 2)]) == ["owen", "owen"]
     assert keys_at("Another leading Dem, Sen. Ann Birch of Ohio, said the offer was a bad deal. Birch tweeted "
                    "that it failed.", [("Another", "", 43), ("Birch", "deal", 5)]) == ["ann_birch", "ann_birch"]
     assert keys_at("Spokesman Jim Lark said the bill would pass.\n\nBut at the same time, Lark put Hart on the "
