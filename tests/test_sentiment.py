@@ -343,6 +343,22 @@ def test_abstain_turns_unsure_polar_predictions_neutral():
     assert vs.abstain(p, 0.58).tolist() == [0, 1, 1, 1]
 
 
+def test_abstention_curve_scores_each_confidence_floor():
+    from analysis.validation import sentiment as vs
+
+    gold = ["neutral", "neutral", "positive", "negative"]
+    p = np.array([[0.55, 0.4, 0.05],    # a hesitant negative for a neutral mention: mended by a floor of 0.6
+                  [0.1, 0.8, 0.1], [0.05, 0.1, 0.85], [0.9, 0.05, 0.05]])
+    t = vs.abstention_curve(gold, p, floors=(0.0, 0.6, 0.88)).set_index("floor")
+    assert t.loc[0.0, "f1"] < 1.0 and t.loc[0.6, "f1"] == 1.0
+    assert t.loc[0.88, "f1"] < 1.0          # the confident positive (0.85) is abstained on too
+    assert t["n_polar"].tolist() == [3, 2, 1] and (t["opposite_sign"] == 0).all() and (t["n"] == 4).all()
+    swapped = vs.abstention_curve(["positive"], np.array([[0.9, 0.05, 0.05]]), floors=(0.0, 0.95))
+    assert swapped["opposite_sign"].tolist() == [1.0, 0.0]
+    with pytest.raises(ValueError, match="shape"):
+        vs.abstention_curve(gold, p[:, :2])
+
+
 def test_precision_is_chosen_by_argument_then_environment(monkeypatch):
     monkeypatch.setenv(S.PRECISION_ENV, "fp32")
     assert S.resolve_precision() == "fp32"

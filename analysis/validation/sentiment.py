@@ -147,6 +147,50 @@ def seed_gold(corpus: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def seed_predictions(corpus: pd.DataFrame | None = None, model: dict | None = None) -> pd.DataFrame:
+    """:func:`seed_gold` with the target model's ``pred`` label and its three class probabilities
+    (``p_negative``, ``p_neutral``, ``p_positive``) for every labelled mention."""
+    from analysis.sentiment import classify_targets
+
+    data = seed_gold(corpus)
+    out = classify_targets(data["sentence"].tolist(), list(zip(data["start"], data["end"])), model=model)
+    return data.assign(pred=out["label"].to_numpy(), **{c: out[c].to_numpy() for c in PROBABILITIES})
+
+
+#: The class-probability columns of :func:`seed_predictions`, in :data:`LABELS` order.
+PROBABILITIES = ("p_negative", "p_neutral", "p_positive")
+#: Confidence floors of :func:`abstention_curve` (0: the plain argmax).
+ABSTAIN_FLOORS = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def abstention_curve(gold, probs, floors=ABSTAIN_FLOORS) -> pd.DataFrame:
+    """Macro-F1 and opposite-sign share when the model abstains as neutral below each confidence floor.
+
+    ``probs``: n × 3 class probabilities (order :data:`LABELS`); ``floors``: the
+    values of :func:`abstain`'s ``tau``. Columns: ``floor``, ``f1`` (macro over
+    the three classes), ``opposite_sign`` (share of mentions given the opposite
+    polarity), ``n_polar`` (mentions still called negative or positive), ``n``.
+
+    How to read it: on an evaluation set the best row is chosen by looking at
+    the gold, so it is an *upper bound* on what calibrating by abstention
+    (one of issue 18's fixes) could give there, not a method. When no floor beats
+    ``0``, the model's errors are confident misreadings, not hesitant ones, and
+    no threshold on its confidence will mend them.
+    """
+    gold = list(gold)
+    probs = np.asarray(probs, dtype=float)
+    if probs.shape != (len(gold), len(LABELS)):
+        raise ValueError(f"probs has shape {probs.shape}; need ({len(gold)}, {len(LABELS)})")
+    rows = []
+    for floor in floors:
+        pred = [LABELS[k] for k in abstain(probs, floor)]
+        opp = float(np.mean([{g, q} == {"negative", "positive"} for g, q in zip(gold, pred)])) if gold else np.nan
+        rows.append({"floor": float(floor), "f1": macro_f1(score(gold, pred, "model"), "model"),
+                     "opposite_sign": round(opp, 4), "n_polar": int(sum(q != "neutral" for q in pred)),
+                     "n": len(gold)})
+    return pd.DataFrame(rows)
+
+
 def evaluate_seeds(corpus: pd.DataFrame | None = None, model: dict | None = None) -> pd.DataFrame:
     """Score the target model, VADER and an all-neutral baseline on the seed gold, same run.
 
@@ -155,11 +199,8 @@ def evaluate_seeds(corpus: pd.DataFrame | None = None, model: dict | None = None
     the share of mentions given the opposite polarity (negative for positive or the
     reverse).
     """
-    from analysis.sentiment import classify_targets
-
-    data = seed_gold(corpus)
-    pred = classify_targets(data["sentence"].tolist(), list(zip(data["start"], data["end"])), model=model)
-    systems = {"target-model": pred["label"].tolist(), "vader-sentence": vader_labels(data["sentence"]),
+    data = seed_predictions(corpus, model)
+    systems = {"target-model": data["pred"].tolist(), "vader-sentence": vader_labels(data["sentence"]),
                "all-neutral": ["neutral"] * len(data)}
     parts = []
     gold = data["label"].tolist()
