@@ -951,18 +951,21 @@ def assign(text: str, nlp, quotes, resolver=None, speakers: ArticleSpeakers | No
         return quotes
     art = speakers if speakers is not None else ArticleSpeakers(text, nlp, quotes=direct_spans(quotes))
     actors, types, froms = [], [], []
-    for r in quotes.itertuples(index=False):
-        s0, s1 = int(r.speaker_start), int(r.speaker_end)
+    # the five columns read, as lists (itertuples would slice every column of the table)
+    for s0, s1, speaker, actor, stype, rfrom in zip(
+            quotes["speaker_start"].tolist(), quotes["speaker_end"].tolist(), quotes["speaker"].tolist(),
+            quotes["actor"].tolist(), quotes["speaker_type"].tolist(), quotes["resolved_from"].tolist()):
+        s0, s1 = int(s0), int(s1)
         if s0 < 0 or s1 <= s0:
-            actors.append(r.actor)
-            types.append(r.speaker_type)
-            froms.append(r.resolved_from)
+            actors.append(actor)
+            types.append(stype)
+            froms.append(rfrom)
             continue
         found = art.resolve(s0, s1)
-        pronoun = bool(found.resolved_from) or r.speaker.lower() in PRONOUN_GENDER or \
-            r.speaker.lower() in PLURAL_PRONOUNS | THING_PRONOUNS | RELATIVE_PRONOUNS
+        pronoun = bool(found.resolved_from) or speaker.lower() in PRONOUN_GENDER or \
+            speaker.lower() in PLURAL_PRONOUNS | THING_PRONOUNS | RELATIVE_PRONOUNS
         # the registry override: the speaker's own surface, or a pronoun's antecedent
-        said = found.resolved_from if pronoun else r.speaker
+        said = found.resolved_from if pronoun else speaker
         known, _, rtype = resolver.actor(said) if resolver is not None and said else (None, None, None)
         if known:
             actors.append(known)
@@ -970,5 +973,5 @@ def assign(text: str, nlp, quotes, resolver=None, speakers: ArticleSpeakers | No
         else:
             actors.append(found.registry_actor or found.key)
             types.append(found.speaker_type)
-        froms.append(found.resolved_from if pronoun else r.resolved_from)
+        froms.append(found.resolved_from if pronoun else rfrom)
     return quotes.assign(actor=actors, speaker_type=types, resolved_from=froms)
