@@ -130,7 +130,7 @@ IN.30-actors  := data/study.json $(GOLD)/actor_mentions_gold.csv $(GOLD)/seed_se
 OUT.30-actors := $(call fig,30-mentions 30-labels 30-sentiment-heatmap) $(NUMBERS) \
     $(call tab,30-actor-mentions 30-mentions-per-outlet 30-labels-syria-opposition 30-labels-own-voice \
                30-labels-main-actors 30-sentiment-mentions 30-sentiment-summary 30-actors-validation \
-               30-sentiment-validation-seeds) \
+               30-sentiment-validation-seeds 30-sentiment-seed-abstention) \
     $(if $(NEWSMTSC),$(call tab,30-sentiment-validation)) \
     $(if $(BASIL_SENT),$(call tab,30-sentiment-validation-basil)) \
     $(if $(SPEAKER_DEV),$(call tab,30-speakers-validation 30-speakers-confusion 30-speakers-ledger-validation \
