@@ -372,8 +372,8 @@ def test_closing_cue_is_looked_for_in_the_quotations_own_paragraph():
 
 
 def test_gerund_after_a_preposition_takes_the_governing_subject():
-    t = ("He only hinted at Trump by mentioning the need for a wall and adding, "
-         "“I have got an idea of who should build it.”")
+    t = ("He only hinted at the mayor by mentioning the state of the old bridge and adding, "
+         "“I have an idea of who should pay for it.”")
     d = one(t)
     d = d[d["kind"] == "direct"]
     assert d.iloc[0].cue == "adding" and d.iloc[0].speaker == "He" and not d.iloc[0].fragment
