@@ -92,3 +92,37 @@ def test_name_span_ends_at_a_lower_case_verb():
 @pytest.mark.parametrize("line", ["a b\tc", " \u00a0x\u2003y\u3000 ", "", "\u200bz", "plain"])
 def test_non_space_count_by_split_equals_isspace(line):
     assert len("".join(line.split())) == sum(not c.isspace() for c in line)
+
+
+def test_fewer_collections_raises_the_thresholds_and_restores_the_callers():
+    import gc
+
+    from analysis.engine.collector import THRESHOLDS, fewer_collections
+
+    before = gc.get_threshold()
+    gc.set_threshold(1234, 5, 6)
+    try:
+        with fewer_collections():
+            assert gc.get_threshold() == THRESHOLDS
+            with fewer_collections():  # nested (a corpus pass inside a run): still raised
+                assert gc.get_threshold() == THRESHOLDS
+            assert gc.get_threshold() == THRESHOLDS
+        assert gc.get_threshold() == (1234, 5, 6)
+        with pytest.raises(ValueError):
+            with fewer_collections():
+                raise ValueError("a measure failed")
+        assert gc.get_threshold() == (1234, 5, 6)  # restored when the body raises
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_measure_records_runs_under_fewer_collections(monkeypatch):
+    import gc
+
+    from analysis.engine import collector, measure_records, run
+
+    seen = []
+    monkeypatch.setattr(run, "_measure_records", lambda *a: seen.append(gc.get_threshold()) or {})
+    before = gc.get_threshold()
+    measure_records([], ())
+    assert seen == [collector.THRESHOLDS] and gc.get_threshold() == before

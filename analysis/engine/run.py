@@ -30,6 +30,7 @@ import pandas as pd
 from analysis.core.article import Article
 from analysis.core.parse import Parse
 from analysis.core.units import piece_rows
+from analysis.engine.collector import fewer_collections
 from analysis.engine.contract import Measure, check_table, select
 from analysis.nlp import load_nlp
 
@@ -199,9 +200,14 @@ def measure_records(records: Sequence[Mapping], measures: Sequence[Measure] | No
     ``outlet`` first, ``articles`` (one row per record, in input order:
     identity, metadata, ``status`` and every measure's counts; 0 counts for an
     article that failed) and ``errors``. This is the unit of work a local
-    process or a Dask worker runs.
+    process or a Dask worker runs. The garbage collector runs less often meanwhile
+    (:func:`analysis.engine.collector.fewer_collections`).
     """
-    measures = select() if measures is None else tuple(measures)
+    with fewer_collections():
+        return _measure_records(records, select() if measures is None else tuple(measures), nlp, batch_size)
+
+
+def _measure_records(records: Sequence[Mapping], measures: tuple, nlp, batch_size: int) -> dict[str, pd.DataFrame]:
     arts = [_article_of(r) for r in records]
     errors: dict = {}
     per_article = prepare(arts, measures, nlp, batch_size, errors)
@@ -293,12 +299,13 @@ def scan_context(records: Iterable[Mapping], measures: Sequence[Measure]) -> lis
     repeated across an outlet's pages); returns each record's ``context``."""
     records = list(records)
     scanners = {m.name: m.scanner() for m in measures if m.scanner is not None}
-    for rec in records:
+    with fewer_collections():
+        for rec in records:
+            for s in scanners.values():
+                s.add(str(rec["outlet"]), str(rec["text"]))
         for s in scanners.values():
-            s.add(str(rec["outlet"]), str(rec["text"]))
-    for s in scanners.values():
-        s.freeze()
-    return [{name: s.of(str(r["outlet"]), str(r["text"])) for name, s in scanners.items()} for r in records]
+            s.freeze()
+        return [{name: s.of(str(r["outlet"]), str(r["text"])) for name, s in scanners.items()} for r in records]
 
 
 def records_of(corpus: pd.DataFrame) -> list[dict]:

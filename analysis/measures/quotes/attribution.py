@@ -1177,8 +1177,8 @@ def _runs_on(parsed: _Parsed, start: int, own: set) -> bool:
     """Whether the writer's sentence runs on into the quotation starting at ``start`` after its
     closing mark: the quotation ends without punctuation of its own, and a word after the mark
     (not the attribution's, not in another quotation) is joined to a word inside the marks by a
-    dependency arc — "“This will be a challenge” for Clinton, said X", "“I am so sick of …”
-    about her record". The marks then frame part of the writer's clause, a fragment of a mixed
+    dependency arc — "“This is a test” for the mayor, said X", "“I am tired of …” about
+    the budget". The marks then frame part of the writer's clause, a fragment of a mixed
     report. A quotation closed by its own punctuation ("“…,” who then …") has ended its clause."""
     span = next((d for d in parsed.quoted if d.start == start), None)
     if span is None or parsed.text[start:span.end].rstrip()[-1:] in ".,;:!?…":

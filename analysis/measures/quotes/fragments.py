@@ -2,7 +2,7 @@
 
 A direct quotation either frames a whole report — "“We will win,” she said", "She said:
 “We will win.”" — or is a fragment of the writer's sentence, a mixed report: "She said the
-plan “looks out for” workers", "“This will be a challenge” for Clinton, said X". The
+plan “looks out for” workers", "“This is a test” for the mayor, said X". The
 hand-written rule (:func:`analysis.measures.quotes.attribution.fragment_features`, feature
 ``rule``) reads this from the words around the marks; this module weighs the rule's verdict
 together with the rest of that evidence (the punctuation that opens and closes the quotation,
