@@ -100,6 +100,22 @@ def test_lsh_finds_what_comparing_every_pair_finds():
     assert len(exact) >= 15 and found == exact
 
 
+def test_passages_from_the_words_kept_at_add_equal_those_of_the_text_hashed_again():
+    rng = np.random.default_rng(1)
+    vocab = np.array([f"w{i}" for i in range(2000)])
+    words = [list(rng.choice(vocab, 200)) for _ in range(30)]
+    for i in range(3, 30, 3):
+        words[i][50:50] = words[i - 3][20:45]
+    texts, outlets = [" ".join(w) for w in words], [f"o{i % 4}" for i in range(30)]
+    kept = reuse.SharedPassages()
+    for o, t in zip(outlets, texts):
+        kept.add(o, t)
+    kept.freeze()
+    fast = [kept.of(o, t) for o, t in zip(outlets, texts)]
+    kept._added.clear()  # every text's words hashed again, as for a text that was never added
+    assert sum(map(len, fast)) >= 9 and fast == [kept.of(o, t) for o, t in zip(outlets, texts)]
+
+
 def test_runs_join_gaps_and_drop_short_ones():
     shared = np.zeros(60, dtype=bool)
     shared[0:5] = True            # 9 words: too short

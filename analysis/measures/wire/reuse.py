@@ -172,10 +172,12 @@ class SharedPassages:
         self._spans: list[tuple[np.ndarray, np.ndarray]] = []
         self._keys: list[np.ndarray] = []
         self._index: tuple[np.ndarray, np.ndarray] | None = None
+        self._added: dict[tuple[str, int, int], int] = {}
 
     def add(self, outlet: str, text: str) -> None:
         starts, ends, h = words(text)
         sh = shingles(h)
+        self._added.setdefault((str(outlet), len(text), hash(text)), len(self._outlets))
         self._outlets.append(str(outlet))
         self._shingles.append(sh)
         self._spans.append((starts.astype(np.int32), ends.astype(np.int32)))
@@ -202,9 +204,18 @@ class SharedPassages:
         keep = [(-c, int(d)) for d, c in zip(docs, counts) if self._outlets[int(d)] != outlet]
         return [d for _, d in sorted(keep)[:MAX_CANDIDATES]]
 
-    def of(self, outlet: str, text: str) -> list[dict]:
+    def _words_of(self, outlet: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(starts, ends, shingles)`` of ``text``: those kept by :meth:`add` when this outlet's text of
+        the same length and string hash was added (the corpus pass asks for every added article; its
+        words are not hashed twice), else computed."""
+        i = self._added.get((str(outlet), len(text), hash(text)))
+        if i is not None:
+            return (*self._spans[i], self._shingles[i])
         starts, ends, h = words(text)
-        sh = shingles(h)
+        return starts, ends, shingles(h)
+
+    def of(self, outlet: str, text: str) -> list[dict]:
+        starts, ends, sh = self._words_of(outlet, text)
         out = []
         for d in self.candidates(str(outlet), band_keys(sh)):
             other = self._shingles[d]
