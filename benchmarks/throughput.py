@@ -34,7 +34,9 @@ worker. CPU time is that of the process plus its workers' tasks; on a shared
 machine it is the fairer clock. Printed: articles/s in CPU and wall time and the
 ratio of each run's throughput to bare ``nlp.pipe``'s with the same workers
 (targets, CPU: default ≥ 0.90 on PolNeAR, > 1.0 on chrome-heavy pages since
-the chrome is not parsed; sentiment ≥ 0.5). Parquet writing is not in the
+the chrome is not parsed; sentiment ≥ 0.5) and, with ``--repeat`` above 1, each
+ratio's median over the runs with its range: one ratio moves by several hundredths
+between processes, so read the targets on the medians. Parquet writing is not in the
 comparison (the growth run has it).
 
 **The growth run** (``--articles N --every K``): one fresh process, one worker:
@@ -294,6 +296,7 @@ def compare_all(n: int, repeat: int, configs=CONFIGS, corpora=("polnear", "chrom
     """The comparison table, ``repeat`` times; each run in a fresh process (``configs`` of :data:`CONFIGS`,
     on ``corpora``; ``bare`` always runs first, since the ratios are to it)."""
     configs = ("bare",) + tuple(c for c in CONFIGS if c in configs and c != "bare")
+    ratios: dict[tuple[str, int, str], list[float]] = {}
     env = dict(os.environ, PYTHONHASHSEED=os.environ.get("PYTHONHASHSEED", "0"), HF_HUB_OFFLINE="1")
     for corpus in corpora:
         print(f"{corpus}: {sources(corpus)[1]}, {n} articles (sources repeated in order when fewer)", flush=True)
@@ -314,9 +317,25 @@ def compare_all(n: int, repeat: int, configs=CONFIGS, corpora=("polnear", "chrom
                     r = json.loads(done.stdout.strip().splitlines()[-1])
                     bare = r if config == "bare" else bare
                     ratio = (f"{bare['cpu'] / r['cpu']:17.3f} {bare['wall'] / r['wall']:6.3f}" if bare else "")
+                    if bare and config != "bare":
+                        ratios.setdefault((corpus, workers, config), []).append(bare["cpu"] / r["cpu"])
                     print(f"  {corpus:8s} {workers:7d} {config:10s} {r['articles']:8d} {r['cpu']:6.1f} "
                           f"{r['articles'] / r['cpu']:15.2f} {r['wall']:7.1f} {r['articles'] / r['wall']:16.2f}  "
                           f"{ratio}", flush=True)
+    if repeat > 1:
+        print_medians(ratios)
+
+
+def print_medians(ratios: dict[tuple[str, int, str], list[float]]) -> None:
+    """The median CPU-time ratio to bare ``nlp.pipe`` of each run over the repeats, with its range: a single
+    ratio moves by several hundredths between processes (bare ``nlp.pipe``'s own CPU time does), so the
+    targets are read on the medians."""
+    import statistics
+
+    print("\nmedian CPU-time ratio to bare over the runs (min-max, runs)", flush=True)
+    for (corpus, workers, config), xs in ratios.items():
+        print(f"  {corpus:8s} {workers:7d} {config:10s} {statistics.median(xs):6.3f} "
+              f"({min(xs):.3f}-{max(xs):.3f}, {len(xs)})", flush=True)
 
 
 def _rates(n: int, words: int, wall: float, cpu: float) -> str:
